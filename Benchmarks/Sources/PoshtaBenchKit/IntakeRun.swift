@@ -1,0 +1,44 @@
+import NIOCore
+import Synchronization
+
+/// What all sessions of one `intake` run share: settings, the encoded message and commands,
+/// the counter that hands out messages, and the stop flag.
+final class IntakeRun: Sendable {
+    let options: IntakeOptions
+    let address: SocketAddress
+    let template: MessageTemplate
+    let commands: CommandSet
+    /// When the run began; message `i` is due at `start + i / rate` when a rate is set.
+    let start: NIODeadline
+    /// When the run is cut off.
+    let deadline: NIODeadline
+
+    private let claimed = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+
+    init(options: IntakeOptions, address: SocketAddress, template: MessageTemplate, start: NIODeadline = .now()) {
+        self.options = options
+        self.address = address
+        self.template = template
+        self.commands = CommandSet(helo: options.helo, from: options.from, to: options.to, messageSize: template.size)
+        self.start = start
+        self.deadline = start + .nanoseconds(Int64(options.timeLimit * 1e9))
+    }
+
+    /// The next message to send, numbered from 0; nil when all are handed out or the run is stopping.
+    func claim() -> Int? {
+        guard !isStopping else { return nil }
+        let index = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < options.messages ? index : nil
+    }
+
+    /// When message `index` may begin: now without `--rate`, else its slot in the schedule.
+    func due(_ index: Int) -> NIODeadline? {
+        guard let rate = options.rate else { return nil }
+        return start + .nanoseconds(Int64(Double(index) / rate * 1e9))
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    func stop() { stopping.store(true, ordering: .relaxed) }
+}

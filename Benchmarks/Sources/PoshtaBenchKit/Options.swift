@@ -1,0 +1,151 @@
+/// A command-line mistake, reported with the usage text.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Splits `--name value` pairs and bare `--flag`s; knows nothing of their meaning.
+struct ArgumentScanner {
+    private var values: [String: String] = [:]
+    private var flags: Set<String> = []
+
+    /// - Parameters:
+    ///   - arguments: the words after the mode.
+    ///   - valued: options that take a value; any other `--word` is a flag.
+    init(_ arguments: [String], valued: Set<String>, flags allowedFlags: Set<String>) throws {
+        var index = 0
+        while index < arguments.count {
+            var word = arguments[index]
+            guard word.hasPrefix("--") else { throw UsageError(description: "unexpected argument '\(word)'") }
+            var inlineValue: String?
+            if let equals = word.firstIndex(of: "=") {
+                inlineValue = String(word[word.index(after: equals)...])
+                word = String(word[..<equals])
+            }
+            let name = String(word.dropFirst(2))
+            if valued.contains(name) {
+                if let inlineValue {
+                    values[name] = inlineValue
+                } else {
+                    guard index + 1 < arguments.count else { throw UsageError(description: "--\(name) needs a value") }
+                    index += 1
+                    values[name] = arguments[index]
+                }
+            } else if allowedFlags.contains(name), inlineValue == nil {
+                flags.insert(name)
+            } else {
+                throw UsageError(description: "unknown option --\(name)")
+            }
+            index += 1
+        }
+    }
+
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    func string(_ name: String) -> String? { values[name] }
+
+    func int(_ name: String, default fallback: Int? = nil, range: ClosedRange<Int>) throws -> Int {
+        guard let text = values[name] else {
+            if let fallback { return fallback }
+            throw UsageError(description: "--\(name) is required")
+        }
+        guard let value = Int(text), range.contains(value) else {
+            throw UsageError(description: "--\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func optionalInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        values[name] == nil ? nil : try int(name, range: range)
+    }
+
+    func double(_ name: String, default fallback: Double?, range: ClosedRange<Double>) throws -> Double? {
+        guard let text = values[name] else { return fallback }
+        guard let value = Double(text), range.contains(value) else {
+            throw UsageError(description: "--\(name) must be a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func target(_ name: String = "target") throws -> Target {
+        guard let text = values[name] else { throw UsageError(description: "--\(name) HOST:PORT is required") }
+        guard let target = Target(text) else { throw UsageError(description: "--\(name) must be HOST:PORT, not '\(text)'") }
+        return target
+    }
+}
+
+/// Settings of one `intake` run.
+struct IntakeOptions {
+    var target: Target
+    var messages: Int
+    var sessions: Int
+    var size: Int
+    var pid: Int32?
+    var reuse: Bool
+    var timeLimit: Double
+    var json: Bool
+    var pipelining: Bool
+    var rate: Double?
+    var threads: Int
+    var replyTimeout: Double
+    var from = "a@shop.example"
+    var to = "b@example.net"
+    var helo = "bench-client.poshta.test"
+
+    static let usage = """
+        poshta-bench intake --target HOST:PORT --messages N --sessions C --size BYTES
+                            [--pid PID] [--reuse] [--time-limit SECONDS] [--json]
+                            [--rate MSGS_PER_S] [--no-pipelining] [--threads T] [--reply-timeout SECONDS]
+        """
+
+    init(arguments: [String]) throws {
+        let scan = try ArgumentScanner(
+            arguments,
+            valued: ["target", "messages", "sessions", "size", "pid", "time-limit", "rate", "threads", "reply-timeout"],
+            flags: ["reuse", "json", "no-pipelining"]
+        )
+        target = try scan.target()
+        messages = try scan.int("messages", range: 1...10_000_000)
+        sessions = try scan.int("sessions", default: 1, range: 1...10_000)
+        size = try scan.int("size", default: 1024, range: 1...100_000_000)
+        pid = try scan.optionalInt("pid", range: 1...Int(Int32.max)).map { Int32($0) }
+        reuse = scan.flag("reuse")
+        timeLimit = try scan.double("time-limit", default: 120, range: 0.1...86_400) ?? 120
+        json = scan.flag("json")
+        pipelining = !scan.flag("no-pipelining")
+        rate = try scan.double("rate", default: nil, range: 0.001...10_000_000)
+        threads = try scan.int("threads", default: 1, range: 1...64)
+        replyTimeout = try scan.double("reply-timeout", default: 30, range: 0.1...3600) ?? 30
+    }
+}
+
+/// Settings of one `idle` run.
+struct IdleOptions {
+    var target: Target
+    var connections: Int
+    var pid: Int32?
+    var hold: Double
+    var timeLimit: Double
+    var json: Bool
+    var parallel: Int
+    var helo = "bench-client.poshta.test"
+
+    static let usage = """
+        poshta-bench idle --target HOST:PORT --connections N --pid PID
+                          [--hold SECONDS] [--time-limit SECONDS] [--parallel K] [--json]
+        """
+
+    init(arguments: [String]) throws {
+        let scan = try ArgumentScanner(
+            arguments,
+            valued: ["target", "connections", "pid", "hold", "time-limit", "parallel"],
+            flags: ["json"]
+        )
+        target = try scan.target()
+        connections = try scan.int("connections", default: 1000, range: 1...1_000_000)
+        pid = try scan.optionalInt("pid", range: 1...Int(Int32.max)).map { Int32($0) }
+        hold = try scan.double("hold", default: 5, range: 0...3600) ?? 5
+        timeLimit = try scan.double("time-limit", default: 120, range: 1...86_400) ?? 120
+        json = scan.flag("json")
+        parallel = try scan.int("parallel", default: 64, range: 1...10_000)
+    }
+}

@@ -1,0 +1,212 @@
+import NIOCore
+
+/// Conducts the SMTP dialogue on one connection for a ``SessionDriver``: greeting, EHLO, then
+/// for each message the driver hands it MAIL, RCPT, DATA (pipelined if offered; RSET first
+/// when the connection is reused), the message, and at the end QUIT.
+///
+/// DATA→250 runs from the moment the last byte of the message (its `CRLF.CRLF`) has been
+/// written to the socket until the server's reply to it is decoded.
+final class SMTPClientHandler: ChannelInboundHandler {
+    typealias InboundIn = SMTPReply
+    typealias OutboundOut = ByteBuffer
+
+    private let driver: SessionDriver
+    private let run: IntakeRun
+    private var context: ChannelHandlerContext?
+
+    /// Replies the server owes, oldest first.
+    private var expected: [SMTPStep] = [.greeting]
+    /// Commands not yet sent because the server does not pipeline.
+    private var queued: [SMTPStep] = []
+    private var pipelining = false
+    private var sizeOffered = false
+    private var transactions = 0
+    /// The first thing that went wrong in the current transaction.
+    private var problem: String?
+    private var dataStartedAt: NIODeadline?
+    private var dataWrittenAt: NIODeadline?
+    private var quitting = false
+    private var lastError: String?
+
+    init(driver: SessionDriver) {
+        self.driver = driver
+        self.run = driver.run
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let reply = Self.unwrapInboundIn(data)
+        guard !expected.isEmpty else {
+            abandon("unexpected reply \(reply.summary)")
+            return
+        }
+        handle(reply, for: expected.removeFirst())
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            if let step = expected.first {
+                let seconds = fixed(run.options.replyTimeout, 1)
+                abandon("timeout: no \(step) reply within \(seconds) s")
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if lastError == nil { lastError = "\(error)" }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let reason: String?
+        if quitting {
+            reason = nil
+        } else if let lastError {
+            reason = "connection error: \(lastError)"
+        } else {
+            reason = "connection closed by the server while waiting for the \(expected.first?.description ?? "next") reply"
+        }
+        driver.connectionClosed(reason: reason)
+        context.fireChannelInactive()
+    }
+
+    // MARK: Dialogue
+
+    private func handle(_ reply: SMTPReply, for step: SMTPStep) {
+        switch step {
+        case .greeting:
+            guard reply.code == 220 else { return abandon("greeting: \(reply.summary)") }
+            send([.ehlo])
+        case .ehlo:
+            guard reply.code == 250 else { return abandon("EHLO: \(reply.summary)") }
+            pipelining = run.options.pipelining && reply.announces("PIPELINING")
+            sizeOffered = reply.announces("SIZE")
+            askForMessage()
+        case .rset, .mail, .rcpt:
+            let fine = step == .rcpt ? (reply.code == 250 || reply.code == 251) : reply.isPositive
+            if !fine, problem == nil { problem = "\(step): \(reply.summary)" }
+            if problem != nil, !pipelining {
+                queued.removeAll()
+                endTransaction(with: nil)
+            } else {
+                sendQueued()
+            }
+        case .data:
+            if reply.code == 354 {
+                if problem == nil {
+                    writeMessage()
+                } else {
+                    write(run.commands.lonelyDot, flush: true)
+                }
+                expected.append(.dataEnd)
+            } else {
+                if problem == nil { problem = "DATA: \(reply.summary)" }
+                endTransaction(with: nil)
+            }
+        case .dataEnd:
+            endTransaction(with: reply)
+        case .quit:
+            context?.close(promise: nil)
+        }
+    }
+
+    /// Ends the transaction: accepted if `reply` is the 250 to a clean message, failed otherwise;
+    /// then on to the next message or QUIT.
+    private func endTransaction(with reply: SMTPReply?) {
+        if let reply, reply.code == 250, problem == nil {
+            let end = NIODeadline.now()
+            let start = dataWrittenAt ?? dataStartedAt ?? end
+            driver.accepted(latency: UInt64(max(0, (end - start).nanoseconds)))
+        } else {
+            driver.failed(problem ?? "end of data: \(reply?.summary ?? "no reply")")
+        }
+        problem = nil
+        dataStartedAt = nil
+        dataWrittenAt = nil
+        askForMessage()
+    }
+
+    private func askForMessage() {
+        driver.nextMessage { [self] index in
+            guard context != nil, !quitting else { return }
+            guard let index else {
+                quitting = true
+                send([.quit])
+                return
+            }
+            nextMessageNumber = index
+            let steps: [SMTPStep] = transactions == 0 ? [.mail, .rcpt, .data] : [.rset, .mail, .rcpt, .data]
+            transactions += 1
+            send(steps)
+        }
+    }
+
+    private var nextMessageNumber = 0
+
+    /// Sends `steps`' commands: all at once when pipelining, else one per reply.
+    private func send(_ steps: [SMTPStep]) {
+        if pipelining {
+            for step in steps {
+                if let command = run.commands.command(for: step, withSize: sizeOffered) {
+                    write(command, flush: false)
+                }
+            }
+            expected.append(contentsOf: steps)
+            context?.flush()
+        } else {
+            queued.append(contentsOf: steps)
+            sendQueued()
+        }
+    }
+
+    private func sendQueued() {
+        guard expected.isEmpty, !queued.isEmpty else { return }
+        let step = queued.removeFirst()
+        if let command = run.commands.command(for: step, withSize: sizeOffered) {
+            write(command, flush: true)
+        }
+        expected.append(step)
+    }
+
+    private func writeMessage() {
+        guard let context else { return }
+        var idLine = context.channel.allocator.buffer(capacity: 64)
+        run.template.writeIDLine(nextMessageNumber, into: &idLine)
+        context.write(Self.wrapOutboundOut(idLine), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenSuccess { [self] in
+            dataWrittenAt = .now()
+        }
+        dataStartedAt = .now()
+        dataWrittenAt = nil
+        context.writeAndFlush(Self.wrapOutboundOut(run.template.tail), promise: written)
+    }
+
+    private func write(_ buffer: ByteBuffer, flush: Bool) {
+        guard let context else { return }
+        if flush {
+            context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
+        } else {
+            context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        }
+    }
+
+    /// Gives up on the connection: the message under way (if any) fails with `reason`.
+    private func abandon(_ reason: String) {
+        driver.failed(reason)
+        quitting = true
+        context?.close(promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension SMTPClientHandler: Sendable {}

@@ -1,0 +1,179 @@
+import NIOCore
+import NIOPosix
+
+/// One client session: claims messages, opens a connection per message (or one for all with
+/// `--reuse`), and keeps the session's figures. Lives on one event loop; everything it does
+/// happens there.
+final class SessionDriver {
+    let run: IntakeRun
+    let eventLoop: any EventLoop
+    private(set) var stats = SessionStats()
+
+    private let done: EventLoopPromise<SessionStats>
+    private var channel: (any Channel)?
+    private var connecting = false
+    /// Claimed for the next connection, not yet begun.
+    private var pending: Int?
+    /// Begun: commands for it are on the wire.
+    private var inFlight: Int?
+    /// A wait for the next message's slot (`--rate`).
+    private var timer: Scheduled<Void>?
+    private var deadlineTask: Scheduled<Void>?
+    private var finished = false
+
+    init(run: IntakeRun, eventLoop: any EventLoop) {
+        self.run = run
+        self.eventLoop = eventLoop
+        self.done = eventLoop.makePromise(of: SessionStats.self)
+    }
+
+    /// Starts the session; the future gives its figures when it has no more messages or time.
+    func start() -> EventLoopFuture<SessionStats> {
+        deadlineTask = eventLoop.assumeIsolated().scheduleTask(deadline: run.deadline) { [self] in
+            abort()
+        }
+        nextConnection()
+        return done.futureResult
+    }
+
+    // MARK: Calls from the connection's handler
+
+    /// Hands the handler the next message for its connection (after its slot, with `--rate`),
+    /// or nil when it should say QUIT.
+    func nextMessage(_ then: @escaping (Int?) -> Void) {
+        if let index = pending {
+            pending = nil
+            inFlight = index
+            then(index)
+            return
+        }
+        guard run.options.reuse, !finished, let index = run.claim() else {
+            then(nil)
+            return
+        }
+        afterSlot(of: index) { [self] in
+            inFlight = index
+            then(index)
+        }
+    }
+
+    /// The message in flight got its `250` after `nanoseconds` of DATA→250.
+    func accepted(latency nanoseconds: UInt64) {
+        inFlight = nil
+        stats.accepted += 1
+        stats.latencies.append(nanoseconds)
+        stats.lastEvent = NIODeadline.now().uptimeNanoseconds
+    }
+
+    /// The message in flight (or the one waiting for this connection) failed.
+    func failed(_ reason: String) {
+        guard inFlight != nil || pending != nil else { return }
+        inFlight = nil
+        pending = nil
+        stats.recordFailure(reason)
+        stats.lastEvent = NIODeadline.now().uptimeNanoseconds
+    }
+
+    /// The connection is gone; `reason` says why if it was not the end of a QUIT.
+    func connectionClosed(reason: String?) {
+        channel = nil
+        if inFlight != nil || pending != nil {
+            if run.isStopping {
+                stats.unfinished += inFlight == nil ? 0 : 1
+                inFlight = nil
+                pending = nil
+            } else {
+                failed(reason ?? "connection closed")
+            }
+        }
+        nextConnection()
+    }
+
+    // MARK: Connections
+
+    private func nextConnection() {
+        guard !finished else { return }
+        guard let index = run.claim() else {
+            finish()
+            return
+        }
+        pending = index
+        afterSlot(of: index) { [self] in connect() }
+    }
+
+    private func connect() {
+        connecting = true
+        stats.connections += 1
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let replyTimeout = TimeAmount.nanoseconds(Int64(run.options.replyTimeout * 1e9))
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(.seconds(10))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let driver = bound.value
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(readTimeout: replyTimeout))
+                    try sync.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                    try sync.addHandler(SMTPClientHandler(driver: driver))
+                }
+            }
+            .connect(to: run.address)
+            .assumeIsolated()
+            .whenComplete { [self] result in
+                connecting = false
+                switch result {
+                case .success(let channel):
+                    if run.isStopping || finished {
+                        channel.close(promise: nil)
+                    } else if channel.isActive {
+                        self.channel = channel
+                    }
+                case .failure(let error):
+                    if run.isStopping {
+                        pending = nil
+                    } else {
+                        failed("connect: \(error)")
+                    }
+                    nextConnection()
+                }
+            }
+    }
+
+    /// Runs `body` now, or at message `index`'s slot when a rate is set.
+    private func afterSlot(of index: Int, _ body: @escaping () -> Void) {
+        guard let due = run.due(index), due > .now() else {
+            body()
+            return
+        }
+        timer = eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            timer = nil
+            body()
+        }
+    }
+
+    /// Time is up: stop claiming, cut the connection; what was under way counts as unfinished.
+    private func abort() {
+        run.stop()
+        if let timer {
+            timer.cancel()
+            self.timer = nil
+            pending = nil
+            if channel == nil, !connecting {
+                finish()
+                return
+            }
+        }
+        channel?.close(promise: nil)
+    }
+
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        deadlineTask?.cancel()
+        done.succeed(stats)
+    }
+}
+
+@available(*, unavailable)
+extension SessionDriver: Sendable {}

@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# run.sh — Poshta against the reference Postfix, in one run, with one load generator.
+#
+#   1. builds poshta (release, in the main package) and poshta-bench (release, here);
+#   2. starts Poshta on 127.0.0.1:$PORT with a temporary config and spool (delivery
+#      suspended: accept and spool only) and the Postfix benchmark twin on 2527
+#      (every message put on HOLD at end of data: fsync'd, never delivered);
+#   3. durable intake, sizes 1 KB and 100 KB × 1, 10, 50 sessions, a new connection per
+#      message, alternating Poshta / Postfix for REPS rounds; a table of medians and ratios;
+#   4. DATA→250 latency of Poshta at half the target load (1 KB, 50 sessions, paced at
+#      2 × Postfix's measured rate, i.e. half of 4 × Postfix);
+#   5. Poshta's memory with 1,000 idle connections;
+#   6. with SIDE_BY_SIDE=1, shared/bench/side-by-side.sh (smtp-source) against Poshta;
+#   7. the three targets, met or not.
+# Stops what it started (by PID), restores and stops the Postfix twin, deletes the
+# temporary folder. Every step is bounded; the whole run stops starting new cells after
+# MAX_MINUTES. Output is also written to Benchmarks/results/run-<UTC>.txt.
+#
+# Usage (as root):  Benchmarks/run.sh
+# Env: QUICK=1 (about a minute: 2 s cells, 1 round)  N=… (messages per cell, else sized
+#      so a cell lasts TARGET_S=10 s)  REPS=3  SIZES="1024 102400"  SESSIONS="1 10 50"
+#      PORT=2600  IDLE_CONNECTIONS=1000  IDLE_HOLD=5  SIDE_BY_SIDE=0  MAX_MINUTES=45
+#      SKIP_BUILD=1 (use the binaries already built)  SHARED_BENCH=…/shared/bench
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MAIN=$(cd "$HERE/.." && pwd)
+SHARED_BENCH=${SHARED_BENCH:-$(cd "$MAIN/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+PF="$SHARED_BENCH/postfix/pf.sh"
+export PF_INSTANCE=bench
+
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+    TARGET_S=${TARGET_S:-2}; CAL_S=${CAL_S:-1}; REPS=${REPS:-1}; IDLE_HOLD=${IDLE_HOLD:-1}
+else
+    TARGET_S=${TARGET_S:-10}; CAL_S=${CAL_S:-2}; REPS=${REPS:-3}; IDLE_HOLD=${IDLE_HOLD:-5}
+fi
+N=${N:-}
+SIZES=${SIZES:-"1024 102400"}
+SESSIONS=${SESSIONS:-"1 10 50"}
+PORT=${PORT:-2600}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
+SIDE_BY_SIDE=${SIDE_BY_SIDE:-0}
+MAX_MINUTES=${MAX_MINUTES:-45}
+SKIP_BUILD=${SKIP_BUILD:-0}
+MAX_N=200000
+for v in TARGET_S CAL_S REPS PORT IDLE_CONNECTIONS IDLE_HOLD MAX_MINUTES; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "$v must be a whole number" >&2; exit 2; }
+done
+[ -z "$N" ] || [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 && "$N" -le $MAX_N ]] || { echo "N must be 1..$MAX_N" >&2; exit 2; }
+[ "$REPS" -ge 1 ] && [ "$REPS" -le 9 ] || { echo "REPS must be 1..9" >&2; exit 2; }
+RUN_LIMIT=$((TARGET_S * 4 + 30))        # the bench tool's own time limit for one run (s)
+T_START=$(date +%s)
+
+[ "$(id -u)" = 0 ] || { echo "run.sh: must run as root (drives the reference Postfix)" >&2; exit 1; }
+[ -x "$PF" ] || { echo "run.sh: no $PF (set SHARED_BENCH)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "run.sh: needs python3" >&2; exit 1; }
+
+# Poshta inherits this limit: 1,000 idle connections need more than the default 1,024 files.
+ulimit -n 8192
+
+RESULTS_DIR="$HERE/results"; mkdir -p "$RESULTS_DIR"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+REPORT="$RESULTS_DIR/run-$STAMP.txt"
+TMP=$(mktemp -d /tmp/poshta-bench.XXXXXX)
+CELLS="$TMP/cells.tsv"; : >"$CELLS"
+POSHTA_PID=""
+PF_STARTED=0
+
+log() { printf '%s\n' "$*" | tee -a "$REPORT"; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+elapsed_min() { echo $(( ($(date +%s) - T_START) / 60 )); }
+
+cleanup() {
+    local rc=$?
+    set +e
+    if [ -n "$POSHTA_PID" ] && kill -0 "$POSHTA_PID" 2>/dev/null; then
+        kill -TERM "$POSHTA_PID" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$POSHTA_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -0 "$POSHTA_PID" 2>/dev/null && { echo "run.sh: Poshta did not stop in 10 s; killing it" >&2; kill -KILL "$POSHTA_PID" 2>/dev/null; }
+        wait "$POSHTA_PID" 2>/dev/null
+    fi
+    if [ "$PF_STARTED" = 1 ]; then
+        "$PF" config >/dev/null 2>&1          # drops the HOLD override
+        "$PF" flush-queue >/dev/null 2>&1
+        "$PF" stop >/dev/null 2>&1
+    fi
+    [ -f "$TMP/poshta.log" ] && cp "$TMP/poshta.log" "$RESULTS_DIR/poshta-$STAMP.log"
+    rm -rf "$TMP"
+    [ -f "$REPORT" ] && echo "(report: $REPORT)"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "# Poshta benchmark $(date -u '+%F %T UTC') on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "# cells of ~${TARGET_S} s, ${REPS} round(s), sizes ${SIZES}, sessions ${SESSIONS}; a new connection per message"
+
+# ---- 1. build -------------------------------------------------------------------------
+POSHTA="$MAIN/.build/release/poshta"
+BENCH="$HERE/.build/release/poshta-bench"
+if [ "$SKIP_BUILD" != 1 ]; then
+    log "# building poshta (release)…"
+    (cd "$MAIN" && timeout 3600 swift build -c release --product poshta) >"$TMP/build-poshta.log" 2>&1 \
+        || { tail -30 "$TMP/build-poshta.log"; echo "run.sh: building poshta failed" >&2; exit 1; }
+    log "# building poshta-bench (release)…"
+    (cd "$HERE" && timeout 1800 swift build -c release --product poshta-bench) >"$TMP/build-bench.log" 2>&1 \
+        || { tail -30 "$TMP/build-bench.log"; echo "run.sh: building poshta-bench failed" >&2; exit 1; }
+fi
+[ -x "$POSHTA" ] || { echo "run.sh: no $POSHTA" >&2; exit 1; }
+[ -x "$BENCH" ] || { echo "run.sh: no $BENCH" >&2; exit 1; }
+
+# ---- 2. start both servers --------------------------------------------------------------
+listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+if listening "$PORT"; then echo "run.sh: something already listens on 127.0.0.1:$PORT" >&2; exit 1; fi
+
+mkdir -p "$TMP/spool"
+cat >"$TMP/poshta.toml" <<EOF
+[server]
+hostname = "bench.poshta.test"
+spool = "$TMP/spool"
+
+[[listener]]
+address = "127.0.0.1:$PORT"
+mode = "relay"
+trusted_networks = ["127.0.0.0/8"]
+
+[limits]
+max_connections = 2000
+max_message_size = 26214400
+
+[delivery]
+route = "capture"
+suspended = true      # accept and spool, deliver nothing: intake only, like the Postfix HOLD
+EOF
+"$POSHTA" serve --config "$TMP/poshta.toml" </dev/null >"$TMP/poshta.log" 2>&1 &
+POSHTA_PID=$!
+for _ in $(seq 150); do
+    listening "$PORT" && break
+    kill -0 "$POSHTA_PID" 2>/dev/null || { tail -20 "$TMP/poshta.log"; echo "run.sh: Poshta exited at start" >&2; POSHTA_PID=""; exit 1; }
+    sleep 0.2
+done
+listening "$PORT" || { tail -20 "$TMP/poshta.log"; echo "run.sh: Poshta does not listen on $PORT after 30 s" >&2; exit 1; }
+log "# Poshta: pid $POSHTA_PID on 127.0.0.1:$PORT, spool $TMP/spool"
+
+"$PF" install >/dev/null
+eval "$("$PF" env)"                      # PF_ADDR PF_PORT PF_CONF …
+PF_STARTED=1
+"$PF" start --no-sink >/dev/null
+postconf -c "$PF_CONF" -e "smtpd_end_of_data_restrictions = check_client_access static:HOLD"
+postfix -c "$PF_CONF" reload >/dev/null 2>&1; sleep 2
+PF_MASTER=$(head -1 "$(postconf -c "$PF_CONF" -h queue_directory)/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
+log "# Postfix twin: $PF_ADDR:$PF_PORT (master pid ${PF_MASTER:-?}), messages held at end of data"
+
+# ---- 3. the intake matrix ----------------------------------------------------------------
+# bench NAME ADDR SIZE S N [extra args…]: one run; appends "NAME<TAB>json" to $CELLS, echoes the json
+bench() {
+    local name=$1 addr=$2 size=$3 s=$4 n=$5; shift 5
+    local pidopt=()
+    if [ "$name" = postfix ]; then [ -n "$PF_MASTER" ] && pidopt=(--pid "$PF_MASTER")
+    else pidopt=(--pid "$POSHTA_PID"); fi
+    local out
+    out=$(timeout $((RUN_LIMIT + 30)) "$BENCH" intake --target "$addr" --messages "$n" --sessions "$s" \
+            --size "$size" --time-limit "$RUN_LIMIT" "${pidopt[@]}" --json "$@" 2>>"$TMP/bench.err" | tail -1) || true
+    [ -n "$out" ] || out='{"msgs_per_s":0,"accepted":0,"failed":-1,"failures":["poshta-bench gave no result"]}'
+    [ "$name" = postfix ] && "$PF" flush-queue >/dev/null 2>&1
+    printf '%s\t%s\t%s\t%s\n' "$name" "$size" "$s" "$out" >>"$CELLS"
+    printf '%s\n' "$out"
+}
+field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
+# messages for a cell lasting ~TARGET_S, from a CAL_S-second calibration run
+size_cell() {
+    local name=$1 addr=$2 size=$3 s=$4
+    if [ -n "$N" ]; then echo "$N"; return; fi
+    local out rate
+    out=$(timeout $((CAL_S + 30)) "$BENCH" intake --target "$addr" --messages "$MAX_N" --sessions "$s" --size "$size" \
+            --time-limit "$CAL_S" --json 2>>"$TMP/bench.err" | tail -1) || true
+    [ "$name" = postfix ] && "$PF" flush-queue >/dev/null 2>&1
+    [ -n "$out" ] || out='{}'
+    rate=$(field "$out" msgs_per_s 2>/dev/null || echo 0)
+    python3 -c "import sys; r=float(sys.argv[1] or 0); print(max(int(sys.argv[2])*2, min($MAX_N, int(r*$TARGET_S))))" "${rate:-0}" "$s"
+}
+line() {  # NAME JSON → one human line
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+name, d = sys.argv[1], json.loads(sys.argv[2])
+f = lambda k, fmt="{:.2f}": "-" if d.get(k) is None else fmt.format(d[k])
+extra = ""
+if d.get("server_cpu_ms_per_msg") is not None: extra += f"  server CPU {d['server_cpu_ms_per_msg']:.3f} ms/msg"
+if name == "poshta" and d.get("server_peak_rss_mb") is not None: extra += f"  peak RSS {d['server_peak_rss_mb']:.1f} MB"
+fails = f"  FAILED {d.get('failed')}: {'; '.join(d.get('failures', [])[:2])}" if d.get("failed") else ""
+print(f"    {name:8} {f('msgs_per_s','{:.0f}'):>6} msgs/s  {d.get('accepted',0)} in {f('wall_s','{:.1f}')} s"
+      f"  DATA→250 p50 {f('p50_ms')} p99 {f('p99_ms')} ms{extra}"
+      f"  busy {f('machine_busy_pct','{:.0f}')} %  load {(d.get('load') or ['-'])[0]}{fails}")
+PY
+}
+
+log ""
+log "## durable intake (new connection per message)"
+for size in $SIZES; do
+    for s in $SESSIONS; do
+        if [ "$(elapsed_min)" -ge "$MAX_MINUTES" ]; then log "  (MAX_MINUTES=$MAX_MINUTES reached: skipping size $size, $s sessions)"; continue; fi
+        n_poshta=$(size_cell poshta "127.0.0.1:$PORT" "$size" "$s")
+        n_postfix=$(size_cell postfix "$PF_ADDR:$PF_PORT" "$size" "$s")
+        log "  size $size B, $s session(s): N = $n_poshta (Poshta), $n_postfix (Postfix); load1 $(load1)"
+        for r in $(seq "$REPS"); do
+            out=$(bench poshta "127.0.0.1:$PORT" "$size" "$s" "$n_poshta"); log "$(line poshta "$out")"
+            out=$(bench postfix "$PF_ADDR:$PF_PORT" "$size" "$s" "$n_postfix"); log "$(line postfix "$out")"
+        done
+    done
+done
+
+# ---- 4. latency at half the target load ---------------------------------------------------
+LAT_RATE=$(python3 - "$CELLS" <<'PY'
+import json, sys, statistics
+rates = [json.loads(l.split("\t", 3)[3]).get("msgs_per_s", 0) for l in open(sys.argv[1])
+         if l.startswith("postfix\t1024\t50\t")]
+rates = [r for r in rates if r]
+# half of the 4x target = 2x Postfix; BASELINE.md's 786 msgs/s if this run has no such cell
+print(round(2 * (statistics.median(rates) if rates else 786)))
+PY
+)
+log ""
+log "## DATA→250 latency at half the target load: Poshta, 1 KB, 50 sessions, paced at $LAT_RATE msgs/s"
+if [ "$(elapsed_min)" -lt "$MAX_MINUTES" ]; then
+    n_lat=${N:-$((LAT_RATE * TARGET_S))}
+    out=$(bench poshta-latency "127.0.0.1:$PORT" 1024 50 "$n_lat" --rate "$LAT_RATE"); log "$(line poshta "$out")"
+else
+    log "  (MAX_MINUTES reached: skipped)"
+fi
+
+# ---- 5. idle connections --------------------------------------------------------------------
+log ""
+log "## $IDLE_CONNECTIONS idle connections to Poshta"
+IDLE_JSON=$(timeout 300 "$BENCH" idle --target "127.0.0.1:$PORT" --connections "$IDLE_CONNECTIONS" \
+              --pid "$POSHTA_PID" --hold "$IDLE_HOLD" --time-limit 120 --json 2>>"$TMP/bench.err" | tail -1) || true
+IDLE_JSON=${IDLE_JSON:-'{}'}
+python3 - "$IDLE_JSON" <<'PY' | tee -a "$REPORT"
+import json, sys
+d = json.loads(sys.argv[1])
+if not d: print("    poshta-bench idle gave no result"); sys.exit()
+g = lambda k: "-" if d.get(k) is None else d[k]
+print(f"    ready {g('ready')} of {g('connections')} (failed {g('failed')}, {g('closed_by_server')} closed by the server, "
+      f"{g('still_open')} still open after the hold)")
+print(f"    Poshta RSS {g('rss_before_mb')} MB before, {g('rss_open_mb')} MB with all open, {g('rss_after_close_mb')} MB after closing; "
+      f"peak {g('peak_rss_mb')} MB; {g('kb_per_connection')} kB per connection; load {(d.get('load') or ['-'])[0]}")
+PY
+
+# ---- 6. the summary table and the targets -------------------------------------------------------
+log ""
+log "## summary (medians of $REPS round(s); ratio = Poshta / Postfix)"
+python3 - "$CELLS" "$IDLE_JSON" <<'PY' | tee -a "$REPORT"
+import json, sys, statistics
+cells = {}
+for raw in open(sys.argv[1]):
+    name, size, s, js = raw.rstrip("\n").split("\t", 3)
+    cells.setdefault((name, int(size), int(s)), []).append(json.loads(js))
+def med(rows, key):
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
+fmt = lambda v, f="{:.0f}": "-" if v is None else f.format(v)
+print(f"| size | sessions | Poshta msgs/s | Postfix msgs/s | ratio | Poshta p50/p99 ms | Postfix p50/p99 ms | CPU ms/msg Poshta / Postfix | failures P/PF | load1 |")
+print("| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | ---: |")
+ratio_1k50 = None
+for (name, size, s) in sorted(k for k in cells if k[0] == "poshta"):
+    p, q = cells[("poshta", size, s)], cells.get(("postfix", size, s), [])
+    a, b = med(p, "msgs_per_s"), med(q, "msgs_per_s")
+    ratio = a / b if a is not None and b else None
+    if (size, s) == (1024, 50): ratio_1k50 = ratio
+    loads = [r["load"][0] for r in p + q if r.get("load")]
+    print(f"| {size} | {s} | {fmt(a)} | {fmt(b)} | {fmt(ratio, '{:.2f}')} "
+          f"| {fmt(med(p, 'p50_ms'), '{:.2f}')} / {fmt(med(p, 'p99_ms'), '{:.2f}')} "
+          f"| {fmt(med(q, 'p50_ms'), '{:.2f}')} / {fmt(med(q, 'p99_ms'), '{:.2f}')} "
+          f"| {fmt(med(p, 'server_cpu_ms_per_msg'), '{:.3f}')} / {fmt(med(q, 'server_cpu_ms_per_msg'), '{:.3f}')} "
+          f"| {sum(max(r.get('failed', 0), 0) for r in p)} / {sum(max(r.get('failed', 0), 0) for r in q)} "
+          f"| {fmt(max(loads) if loads else None, '{:.1f}')} |")
+lat = cells.get(("poshta-latency", 1024, 50), [])
+p99 = med(lat, "p99_ms")
+idle = json.loads(sys.argv[2]) if sys.argv[2] else {}
+rss = idle.get("rss_open_mb")
+print()
+print("targets:")
+def target(ok, text):
+    print(f"  [{'met' if ok else 'NOT met' if ok is False else 'not measured'}] {text}")
+    return ok
+results = [
+    target(None if ratio_1k50 is None else ratio_1k50 >= 4,
+           f"durable intake, 1 KB, 50 sessions >= 4x Postfix: {fmt(ratio_1k50, '{:.2f}')}x"),
+    target(None if p99 is None else p99 < 10,
+           f"p99 DATA->250 < 10 ms at half that load ({fmt(med(lat, 'rate'))} msgs/s offered, "
+           f"{fmt(med(lat, 'msgs_per_s'))} accepted): {fmt(p99, '{:.2f}')} ms"),
+    target(None if rss is None or idle.get("ready", 0) < idle.get("connections", 1) else rss < 64,
+           f"RSS < 64 MB with {idle.get('connections', '?')} idle connections "
+           f"({idle.get('ready', '?')} ready): {fmt(rss, '{:.1f}')} MB"),
+]
+print(f"  {sum(1 for r in results if r)} of {len(results)} met")
+PY
+
+# ---- 7. optional: the smtp-source ratio ---------------------------------------------------------
+if [ "$SIDE_BY_SIDE" = 1 ]; then
+    log ""
+    log "## side-by-side.sh (smtp-source) against Poshta"
+    timeout 1200 "$SHARED_BENCH/side-by-side.sh" "127.0.0.1:$PORT" 2>&1 | tee -a "$REPORT" || log "  side-by-side.sh failed"
+    PF_STARTED=1   # it stops the twin itself; stopping again is harmless
+fi
+
+if [ -s "$TMP/bench.err" ]; then log ""; log "## poshta-bench stderr (last lines)"; tail -5 "$TMP/bench.err" | tee -a "$REPORT"; fi
+log ""
+log "# done in $(( $(date +%s) - T_START )) s; load average $(cut -d' ' -f1-3 /proc/loadavg); Poshta log: results/poshta-$STAMP.log"

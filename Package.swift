@@ -1,0 +1,111 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Poshta",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "poshta", targets: ["poshta"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Protocol values: commands, replies, paths, framing. No I/O.
+        .target(
+            name: "SMTPProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Header blocks and RFC 5322 fields. No I/O.
+        .target(name: "MIME", swiftSettings: swiftSettings),
+        // Durable spool: segment files, group commit, SQLite index, recovery.
+        .target(
+            name: "Spool",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Like Postfix cleanup(8): finish the message and put it on the spool.
+        .target(
+            name: "Intake",
+            dependencies: [
+                "SMTPProtocol", "MIME", "Spool",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Listeners, sessions, relay policy.
+        .target(
+            name: "SMTPServer",
+            dependencies: [
+                "SMTPProtocol", "Intake",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Queue manager and routes (capture today).
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "Spool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // TOML → each module's configuration, the service group, command logic.
+        .target(
+            name: "PoshtaApp",
+            dependencies: [
+                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // @main and argument-parser wiring only.
+        .executableTarget(
+            name: "poshta",
+            dependencies: [
+                "PoshtaApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers for tests: a raw SMTP client, a running daemon, temp folders.
+        .target(
+            name: "PoshtaTestSupport",
+            dependencies: ["PoshtaApp"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol"], swiftSettings: swiftSettings),
+        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PoshtaAppTests", dependencies: ["PoshtaApp", "PoshtaTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

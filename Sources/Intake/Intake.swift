@@ -1,0 +1,81 @@
+import Foundation
+public import Logging
+import MIME
+import SMTPProtocol
+public import Spool
+
+/// Finishes received messages and spools them; one instance serves all sessions.
+public final class Intake: Sendable {
+    /// What Intake needs to know of the server.
+    public struct Configuration: Sendable {
+        /// Our name in Received and in generated Message-IDs.
+        public var hostname: String
+
+        public init(hostname: String) {
+            self.hostname = hostname
+        }
+    }
+
+    public let configuration: Configuration
+    let spool: Spool
+    let logger: Logger
+
+    public init(configuration: Configuration, spool: Spool, logger: Logger) {
+        self.configuration = configuration
+        self.spool = spool
+        self.logger = logger
+    }
+
+    /// Finishes the message and puts it on the spool. Returns its queue id
+    /// once it is durable; throws an error carrying the reply otherwise.
+    public func accept(_ incoming: IncomingMessage) async throws(IntakeError) -> QueueID {
+        let id = spool.makeQueueID()
+        let now = Date().timeIntervalSince1970
+        let recipients = incoming.transaction.recipients.map(\.description)
+        let finished = finish(incoming, id: id, recipients: recipients, now: now)
+        let envelope = SpoolEnvelope(
+            queueID: id, sender: incoming.transaction.sender.address, recipients: recipients, arrival: now,
+            bodyType: incoming.transaction.parameters.body?.rawValue,
+            smtpUTF8: incoming.transaction.parameters.smtpUTF8,
+            client: incoming.client.addressLiteral + (incoming.client.port.map { ":\($0)" } ?? ""),
+            heloName: incoming.client.heloName)
+        do {
+            try await spool.accept(envelope, message: finished)
+        } catch {
+            logger.error("\(id): cannot spool the message: \(error)")
+            throw .spoolFailed("\(error)")
+        }
+        logger.info(
+            "\(id): client=\(envelope.client ?? "unknown"), helo=<\(incoming.client.heloName ?? "")>, from=<\(envelope.sender)>, size=\(finished.count), nrcpt=\(recipients.count) (queue active)"
+        )
+        return id
+    }
+
+    /// The message as it will be spooled: Received on top; Message-ID and
+    /// Date added at the end of the header section when missing (RFC 5322
+    /// §3.6: both are required of an originator). The body is untouched.
+    func finish(_ incoming: IncomingMessage, id: QueueID, recipients: [String], now: Double) -> [UInt8] {
+        let content = incoming.content
+        let headers = HeaderBlock(scanning: content)
+        let seconds = Int(now)
+        var added: [UInt8] = []
+        if !headers.contains("Message-ID") {
+            added += HeaderField("Message-ID", "<\(id).\(seconds)@\(configuration.hostname)>").encoded
+        }
+        if !headers.contains("Date") {
+            added += HeaderField("Date", RFC5322Date.format(secondsSince1970: seconds)).encoded
+        }
+        // A header section that is not followed by an empty line and yet has
+        // a body after it needs the empty line, or the body would read as headers.
+        if !headers.hasSeparator && headers.end < content.count { added += [0x0D, 0x0A] }
+
+        var message = ReceivedHeader.make(
+            client: incoming.client, hostname: configuration.hostname, queueID: id.description,
+            recipients: recipients, smtpUTF8: incoming.transaction.parameters.smtpUTF8, secondsSince1970: seconds)
+        message.reserveCapacity(message.count + content.count + added.count)
+        message += content[..<headers.end]
+        message += added
+        message += content[headers.end...]
+        return message
+    }
+}

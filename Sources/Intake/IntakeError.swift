@@ -1,0 +1,16 @@
+public import SMTPProtocol
+
+/// Why Intake refused or could not take a message; each carries its reply.
+///
+/// - SeeAlso: Postfix `src/global/cleanup_strerror.c`
+public enum IntakeError: Error, Sendable, SMTPReplyConvertible {
+    /// The spool could not store the message (disk full, I/O error).
+    case spoolFailed(String)
+
+    public var reply: SMTPReply {
+        switch self {
+        case .spoolFailed:
+            SMTPReply(451, "4.3.0", "Requested action aborted: local error in processing; try again later")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Logging
+
+/// The logic behind `poshta` subcommands, callable from the executable and from tests.
+public enum Commands {
+    /// Sets up swift-log once: lines to standard error at the configured level.
+    public static func bootstrapLogging(level: LogLevelSetting) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: level.rawValue) ?? .info
+            return handler
+        }
+    }
+
+    /// `poshta serve`: start, run until a stop signal. Returns the exit status.
+    public static func serve(configurationPath: String) async -> Int32 {
+        let configuration: PoshtaConfiguration
+        do {
+            configuration = try PoshtaConfiguration.load(path: configurationPath)
+        } catch {
+            printError("poshta: \(error)")
+            return 78  // EX_CONFIG
+        }
+        bootstrapLogging(level: configuration.server.logLevel)
+        let logger = Logger(label: "poshta")
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        do {
+            let daemon = try await PoshtaDaemon.start(configuration: configuration, logger: logger)
+            try await daemon.run()
+            return 0
+        } catch let error as StartupError {
+            logger.critical("\(error)")
+            printError("poshta: \(error)")
+            return 1
+        } catch {
+            logger.critical("stopped by an error: \(error)")
+            return 1
+        }
+    }
+
+    /// `poshta check-config`: prints what the daemon would use, or the error.
+    public static func checkConfig(configurationPath: String) -> Int32 {
+        do {
+            let configuration = try PoshtaConfiguration.load(path: configurationPath)
+            print(configuration.summary)
+            for warning in configuration.warnings { print("warning: \(warning)") }
+            print("\(configuration.file): ok")
+            return 0
+        } catch {
+            printError("poshta: \(error)")
+            return 78
+        }
+    }
+
+    static func printError(_ text: String) {
+        var standardError = StandardError()
+        print(text, to: &standardError)
+    }
+}
+
+extension PoshtaConfiguration {
+    /// A few lines a sysadmin checks at a glance.
+    public var summary: String {
+        var lines = [
+            "hostname: \(server.hostname)",
+            "spool: \(server.spool)",
+        ]
+        for listener in listeners {
+            lines.append(
+                "listener: \(listener.address) mode=\(listener.mode.rawValue) tls=\(listener.tls.rawValue) trusted=\(listener.trustedNetworks.map(\.description).joined(separator: ","))"
+            )
+        }
+        lines.append(
+            "limits: max_message_size=\(limits.maxMessageSize) max_recipients=\(limits.maxRecipients) max_connections=\(limits.maxConnections) idle_timeout=\(limits.idleTimeout) max_errors=\(limits.maxErrors)"
+        )
+        lines.append("delivery: route=\(delivery.route.rawValue)\(delivery.suspended ? " (suspended)" : "")")
+        lines.append("admin: \(admin.address)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        // Unbuffered write(2) to descriptor 2: no shared FILE* state involved.
+        var bytes = Array(string.utf8)
+        var done = 0
+        while done < bytes.count {
+            let wrote = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + done, $0.count - done) }
+            if wrote <= 0 { return }
+            done += wrote
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+
+extension Spool {
+    /// Claims up to `limit` due recipients (queued or deferred, time come),
+    /// marks them active, and returns them grouped by message.
+    public func claimDue(now: Double, limit: Int) async throws -> [SpooledMessage] {
+        try await index.database.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.message_id, r.position, r.address, r.attempts, m.segment, m.offset, m.header_length,
+                           m.body_length, m.envelope
+                    FROM recipient r JOIN message m ON m.id = r.message_id
+                    WHERE r.state IN ('queued', 'deferred') AND r.not_before <= ?
+                    ORDER BY r.not_before, r.message_id, r.position LIMIT ?
+                    """, arguments: [now, limit])
+            var messages: [String: SpooledMessage] = [:]
+            var order: [String] = []
+            let activate = try db.cachedStatement(
+                sql: "UPDATE recipient SET state = 'active', updated = ? WHERE message_id = ? AND position = ?")
+            for row in rows {
+                let id: String = row["message_id"]
+                let recipient = SpooledRecipient(position: row["position"], address: row["address"], attempts: row["attempts"])
+                try activate.execute(arguments: [now, id, recipient.position])
+                if messages[id] == nil {
+                    let json: String = row["envelope"]
+                    let envelope = try JSONDecoder().decode(SpoolEnvelope.self, from: Data(json.utf8))
+                    let location = RecordLocation(
+                        segment: row["segment"], offset: row["offset"], headerLength: row["header_length"],
+                        bodyLength: row["body_length"])
+                    messages[id] = SpooledMessage(envelope: envelope, location: location, recipients: [])
+                    order.append(id)
+                }
+                messages[id]?.recipients.append(recipient)
+            }
+            return order.compactMap { messages[$0] }
+        }
+    }
+
+    /// The message bytes of a spooled message, as they will leave.
+    public func readMessage(at location: RecordLocation) throws -> [UInt8] {
+        let file = try SegmentFile(path: SegmentWriter.path(segmentsDirectory, location.segment), create: false)
+        return try file.read(at: location.bodyOffset, count: location.bodyLength)
+    }
+
+    /// Records the outcomes of delivery attempts in one transaction.
+    public func record(_ outcomes: [RecipientOutcome], now: Double) async throws {
+        guard !outcomes.isEmpty else { return }
+        try await index.database.write { db in
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE recipient SET state = ?, not_before = ?, attempts = attempts + 1, last_reply = ?, updated = ?
+                    WHERE message_id = ? AND position = ?
+                    """)
+            let finish = try db.cachedStatement(
+                sql: """
+                    UPDATE message SET finished = NOT EXISTS (
+                        SELECT 1 FROM recipient WHERE message_id = message.id
+                        AND state NOT IN ('delivered', 'bounced', 'expired', 'deleted'))
+                    WHERE id = ?
+                    """)
+            var touched = Set<String>()
+            for outcome in outcomes {
+                let id = outcome.queueID.description
+                try update.execute(arguments: [
+                    outcome.state.rawValue, outcome.notBefore ?? now, outcome.reply, now, id, outcome.position,
+                ])
+                touched.insert(id)
+            }
+            for id in touched { try finish.execute(arguments: [id]) }
+        }
+    }
+
+    /// When the next deferred recipient is due, if any is waiting.
+    public func nextDueTime() async throws -> Double? {
+        try await index.database.read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT MIN(not_before) FROM recipient WHERE state IN ('queued', 'deferred')")
+        }
+    }
+
+    /// Removes segment files whose messages are all finished (never the one
+    /// being written), then their index rows. Returns how many were removed.
+    ///
+    /// Files go first: a crash between the two leaves finished rows without
+    /// a file, which recovery drops, never a file without rows, which
+    /// recovery would queue again.
+    @discardableResult
+    public func collectGarbage() async throws -> Int {
+        let current = writer.currentSegment
+        let onDisk = try SpoolFiles.entries(of: segmentsDirectory)
+            .compactMap { name -> Int? in name.hasSuffix(".seg") ? Int(name.dropLast(4)) : nil }
+            .filter { $0 < current }
+        guard !onDisk.isEmpty else { return 0 }
+        let busy = try await index.database.read { db in
+            Set(try Int.fetchAll(db, sql: "SELECT DISTINCT segment FROM message WHERE finished = 0"))
+        }
+        let removable = onDisk.filter { !busy.contains($0) }
+        guard !removable.isEmpty else { return 0 }
+        for number in removable { try SpoolFiles.remove(SegmentWriter.path(segmentsDirectory, number)) }
+        try SpoolFiles.syncDirectory(segmentsDirectory)
+        try await index.database.write { db in
+            try db.execute(
+                sql: "DELETE FROM message WHERE finished = 1 AND segment IN (\(removable.map(String.init).joined(separator: ",")))"
+            )
+        }
+        return removable.count
+    }
+
+    /// Per-recipient states of one message, for tests and the admin.
+    public func recipientStates(of id: QueueID) async throws -> [(address: String, state: RecipientState, reply: String?)] {
+        try await index.database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT address, state, last_reply FROM recipient WHERE message_id = ? ORDER BY position",
+                arguments: [id.description]
+            ).map { row in
+                (row["address"], RecipientState(rawValue: row["state"]) ?? .hold, row["last_reply"])
+            }
+        }
+    }
+
+    /// Counts of recipients by state.
+    public func stateCounts() async throws -> [RecipientState: Int] {
+        try await index.database.read { db in
+            var counts: [RecipientState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM recipient GROUP BY state") {
+                if let state = RecipientState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+}

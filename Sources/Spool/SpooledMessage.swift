@@ -1,0 +1,36 @@
+/// A message handed to delivery: its envelope, where its bytes are, and the
+/// recipients claimed for this attempt (now `active`).
+public struct SpooledMessage: Sendable, Hashable {
+    public var envelope: SpoolEnvelope
+    public var location: RecordLocation
+    public var recipients: [SpooledRecipient]
+}
+
+/// One claimed recipient of a spooled message.
+public struct SpooledRecipient: Sendable, Hashable {
+    /// Index in the envelope's recipient list.
+    public var position: Int
+    public var address: String
+    /// Attempts made before this one.
+    public var attempts: Int
+}
+
+/// What happened to one recipient in a delivery attempt.
+public struct RecipientOutcome: Sendable, Hashable {
+    public var queueID: QueueID
+    public var position: Int
+    /// `delivered`, `bounced`, `expired`, or `deferred` with `notBefore`.
+    public var state: RecipientState
+    /// For `deferred`: seconds since 1970 of the next attempt.
+    public var notBefore: Double?
+    /// The reply or reason, for the queue listing.
+    public var reply: String
+
+    public init(queueID: QueueID, position: Int, state: RecipientState, notBefore: Double? = nil, reply: String) {
+        self.queueID = queueID
+        self.position = position
+        self.state = state
+        self.notBefore = notBefore
+        self.reply = reply
+    }
+}
