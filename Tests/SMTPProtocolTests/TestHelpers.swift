@@ -6,22 +6,25 @@
 /// The UTF-8 bytes of a string.
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// Shows CR, LF and NUL visibly in test names and failure messages.
+/// Shows CR, LF, NUL and other control characters visibly in test names.
 func visible(_ text: String) -> String {
-    text.replacingOccurrences(of: "\r", with: "\\r")
-        .replacingOccurrences(of: "\n", with: "\\n")
-        .replacingOccurrences(of: "\0", with: "\\0")
-}
-
-func visible(_ bytes: [UInt8]) -> String {
-    bytes.map { byte in
-        switch byte {
-        case 0x0D: "\\r"
-        case 0x0A: "\\n"
-        case 0x20...0x7E: String(UnicodeScalar(byte))
-        default: "\\x" + String(byte, radix: 16, uppercase: true)
+    text.unicodeScalars.map { scalar in
+        switch scalar {
+        case "\r": "\\r"
+        case "\n": "\\n"
+        case "\t": "\\t"
+        case "\0": "\\0"
+        case _ where scalar.value < 0x20 || scalar.value == 0x7F: "\\x" + String(scalar.value, radix: 16, uppercase: true)
+        default: String(scalar)
         }
     }.joined()
+}
+
+/// Like `visible(_:)` for text; bytes that are not UTF-8 show as `\xFF`.
+func visible(_ bytes: [UInt8]) -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return visible(text) }
+    return bytes.map { $0 < 0x80 ? visible(String(UnicodeScalar($0))) : "\\x" + String($0, radix: 16, uppercase: true) }
+        .joined()
 }
 
 /// The command a line parses to, or the reply its syntax error carries.

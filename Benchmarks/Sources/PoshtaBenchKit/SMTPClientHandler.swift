@@ -27,6 +27,8 @@ final class SMTPClientHandler: ChannelInboundHandler {
     private var dataWrittenAt: NIODeadline?
     private var quitting = false
     private var lastError: String?
+    /// When the server last sent or was sent something, for the stall check.
+    private var lastActivity = NIODeadline.now()
 
     init(driver: SessionDriver) {
         self.driver = driver
@@ -35,6 +37,7 @@ final class SMTPClientHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        driver.attach(self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -43,6 +46,7 @@ final class SMTPClientHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let reply = Self.unwrapInboundIn(data)
+        lastActivity = .now()
         guard !expected.isEmpty else {
             abandon("unexpected reply \(reply.summary)")
             return
@@ -50,15 +54,10 @@ final class SMTPClientHandler: ChannelInboundHandler {
         handle(reply, for: expected.removeFirst())
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            if let step = expected.first {
-                let seconds = fixed(run.options.replyTimeout, 1)
-                abandon("timeout: no \(step) reply within \(seconds) s")
-            }
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
+    /// Gives up if the server has owed a reply for longer than `timeout`.
+    func checkStall(now: NIODeadline, timeout: TimeAmount) {
+        guard let step = expected.first, now - lastActivity > timeout else { return }
+        abandon("timeout: no \(step) reply within \(fixed(run.options.replyTimeout, 1)) s")
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -187,12 +186,14 @@ final class SMTPClientHandler: ChannelInboundHandler {
             dataWrittenAt = .now()
         }
         dataStartedAt = .now()
+        lastActivity = dataStartedAt ?? lastActivity
         dataWrittenAt = nil
         context.writeAndFlush(Self.wrapOutboundOut(run.template.tail), promise: written)
     }
 
     private func write(_ buffer: ByteBuffer, flush: Bool) {
         guard let context else { return }
+        lastActivity = .now()
         if flush {
             context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
         } else {

@@ -19,7 +19,12 @@ final class SessionDriver {
     /// A wait for the next message's slot (`--rate`).
     private var timer: Scheduled<Void>?
     private var deadlineTask: Scheduled<Void>?
+    private var stallCheck: Scheduled<Void>?
+    /// The handler of the open connection, for the stall check.
+    private var handler: SMTPClientHandler?
     private var finished = false
+    /// Made on first use, dropped at the end (its initializer refers back to the driver).
+    private var bootstrap: ClientBootstrap?
 
     init(run: IntakeRun, eventLoop: any EventLoop) {
         self.run = run
@@ -32,11 +37,17 @@ final class SessionDriver {
         deadlineTask = eventLoop.assumeIsolated().scheduleTask(deadline: run.deadline) { [self] in
             abort()
         }
+        scheduleStallCheck()
         nextConnection()
         return done.futureResult
     }
 
     // MARK: Calls from the connection's handler
+
+    /// The handler of a new connection introduces itself.
+    func attach(_ handler: SMTPClientHandler) {
+        self.handler = handler
+    }
 
     /// Hands the handler the next message for its connection (after its slot, with `--rate`),
     /// or nil when it should say QUIT.
@@ -77,6 +88,7 @@ final class SessionDriver {
     /// The connection is gone; `reason` says why if it was not the end of a QUIT.
     func connectionClosed(reason: String?) {
         channel = nil
+        handler = nil
         if inFlight != nil || pending != nil {
             if run.isStopping {
                 stats.unfinished += inFlight == nil ? 0 : 1
@@ -101,23 +113,25 @@ final class SessionDriver {
         afterSlot(of: index) { [self] in connect() }
     }
 
+    private func makeBootstrap() -> ClientBootstrap {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        return ClientBootstrap(group: eventLoop)  // TCP_NODELAY is on by default
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                    try sync.addHandler(SMTPClientHandler(driver: bound.value))
+                }
+            }
+    }
+
     private func connect() {
         connecting = true
         stats.connections += 1
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let replyTimeout = TimeAmount.nanoseconds(Int64(run.options.replyTimeout * 1e9))
-        ClientBootstrap(group: eventLoop)
-            .connectTimeout(.seconds(10))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let driver = bound.value
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(IdleStateHandler(readTimeout: replyTimeout))
-                    try sync.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
-                    try sync.addHandler(SMTPClientHandler(driver: driver))
-                }
-            }
+        let bootstrap = self.bootstrap ?? makeBootstrap()
+        self.bootstrap = bootstrap
+        bootstrap
             .connect(to: run.address)
             .assumeIsolated()
             .whenComplete { [self] result in
@@ -138,6 +152,18 @@ final class SessionDriver {
                     nextConnection()
                 }
             }
+    }
+
+    /// Once a second: gives up on a connection whose server has owed a reply for longer than
+    /// `--reply-timeout` (one timer per session rather than one per connection).
+    private func scheduleStallCheck() {
+        let timeout = TimeAmount.nanoseconds(Int64(run.options.replyTimeout * 1e9))
+        let period = min(TimeAmount.seconds(1), timeout)
+        stallCheck = eventLoop.assumeIsolated().scheduleTask(in: period) { [self] in
+            guard !finished else { return }
+            handler?.checkStall(now: .now(), timeout: timeout)
+            scheduleStallCheck()
+        }
     }
 
     /// Runs `body` now, or at message `index`'s slot when a rate is set.
@@ -171,6 +197,8 @@ final class SessionDriver {
         guard !finished else { return }
         finished = true
         deadlineTask?.cancel()
+        stallCheck?.cancel()
+        bootstrap = nil
         done.succeed(stats)
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The real `poshta` binary run as a child process, for what only a separate
+/// process can show: SIGKILL in the middle of work, restart, exit codes.
+public final class DaemonProcess: @unchecked Sendable {
+    // `process` is only touched from the test that owns this value.
+    private let process: Process
+    public let logFile: String
+
+    /// The `poshta` executable built beside the test bundle.
+    public static var binary: String {
+        let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [bundle.appendingPathComponent("poshta").path,
+                          bundle.deletingLastPathComponent().appendingPathComponent("poshta").path]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return bundle.appendingPathComponent("poshta").path
+    }
+
+    /// Starts `poshta serve --config FILE`, logging to `logFile`.
+    public init(configurationFile: String, logFile: String) throws {
+        self.logFile = logFile
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--config", configurationFile]
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    public var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+    /// Waits (bounded) for a log line containing `text`; returns that line.
+    public func waitForLog(_ text: String, timeout: Duration = .seconds(20)) async throws -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning { return nil }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    /// The port of the first "listening on" line.
+    public func waitForPort(timeout: Duration = .seconds(20)) async throws -> Int? {
+        guard let line = try await waitForLog("listening on", timeout: timeout),
+            let range = line.range(of: "listening on ")
+        else { return nil }
+        let address = line[range.upperBound...].split(separator: " ")[0]
+        return address.split(separator: ":").last.flatMap { Int($0) }
+    }
+
+    public func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits (bounded) for the process to end; returns its status, or nil.
+    public func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Runs a program (swaks, python3, the poshta binary) and collects its
+/// output, without blocking a concurrency thread while it runs.
+public enum ExternalProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: String
+        public var error: String
+    }
+
+    /// Runs to completion, killed after `timeout`. Standard input gets `input`.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil, timeout: Duration = .seconds(60)
+    ) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try locate(executable))
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = stdin
+        let collectedOutput = Collector(output.fileHandleForReading)
+        let collectedError = Collector(error.fileHandleForReading)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+            try? stdin.fileHandleForWriting.close()
+            let pid = process.processIdentifier
+            Task {
+                try await Task.sleep(for: timeout)
+                kill(pid, SIGKILL)
+            }
+        }
+        return Result(status: process.terminationStatus, output: collectedOutput.text(), error: collectedError.text())
+    }
+
+    /// The full path of a program on PATH.
+    public static func locate(_ name: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            return "\(folder)/\(name)"
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
+    }
+}
+
+/// Reads a pipe to its end on a background thread.
+final class Collector: @unchecked Sendable {
+    // `data` is written by the reading thread and read after `done` is signalled.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func text() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,72 @@
+import NIOCore
+import SMTPProtocol
+import Synchronization
+
+/// Collects what the server sends to a test client; replies are parsed from
+/// it on demand. Polling keeps it simple and bounded.
+final class Inbox: Sendable {
+    private struct State {
+        var parser = SMTPReplyParser()
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+
+    func receive(_ bytes: ByteBuffer) {
+        state.withLock { $0.parser.append(bytes.readableBytesView) }
+    }
+
+    func markClosed() {
+        state.withLock { $0.closed = true }
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    func next(timeout: Duration) async throws -> SMTPReply {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let (reply, closed) = try state.withLock { state throws -> (SMTPReply?, Bool) in
+                (try state.parser.next(), state.closed)
+            }
+            if let reply { return reply }
+            if closed { throw TestSMTPClient.Failure(description: "the server closed the connection") }
+            guard ContinuousClock.now < deadline else {
+                throw TestSMTPClient.Failure(description: "no reply within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    func waitForClose(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !isClosed {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+}
+
+/// Feeds a test client's inbox from its channel.
+final class InboxHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let inbox: Inbox
+
+    init(inbox: Inbox) {
+        self.inbox = inbox
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inbox.receive(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbox.markClosed()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        inbox.markClosed()
+        context.close(promise: nil)
+    }
+}

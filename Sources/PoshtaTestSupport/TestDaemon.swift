@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+public import PoshtaApp
+public import Spool
+
+/// A Poshta daemon started in the test process on a temporary spool, with
+/// listeners on free loopback ports.
+public final class TestDaemon: Sendable {
+    public let directory: TemporaryDirectory
+    public let daemon: PoshtaDaemon
+    public let logs: LogCapture
+    private let task: Task<Void, any Error>
+
+    /// Starts a daemon. `configuration` is TOML added after the `[server]`
+    /// section; when it has no `[[listener]]`, one relay listener on
+    /// 127.0.0.1:0 is added. The spool is `<directory>/spool`.
+    public init(configuration extra: String = "", hostname: String = "mail.test") async throws {
+        let directory = try TemporaryDirectory()
+        var text = """
+            [server]
+            hostname = "\(hostname)"
+            spool = "spool"
+            shutdown_timeout = 5
+
+            """
+        if !extra.contains("[[listener]]") {
+            text += """
+                [[listener]]
+                address = "127.0.0.1:0"
+
+                """
+        }
+        text += extra
+        let file = try directory.write(text, to: "poshta.toml")
+        let configuration = try PoshtaConfiguration.load(path: file)
+        let logs = LogCapture()
+        let daemon = try await PoshtaDaemon.start(configuration: configuration, logger: logs.logger())
+        self.directory = directory
+        self.daemon = daemon
+        self.logs = logs
+        self.task = Task { try await daemon.run() }
+    }
+
+    /// The port of the first listener (or of listener `index`).
+    public func port(_ index: Int = 0) -> Int { daemon.smtpAddresses[index].port ?? 0 }
+
+    public var spool: Spool { daemon.spool }
+
+    /// Stops gracefully and waits until everything has stopped.
+    public func stop() async throws {
+        await daemon.stop()
+        try await task.value
+    }
+
+    /// The `.eml` files in the outbox, by name.
+    public func outbox() -> [String: [UInt8]] {
+        let folder = spool.outboxDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var files: [String: [UInt8]] = [:]
+        for name in names where name.hasSuffix(".eml") {
+            if let data = FileManager.default.contents(atPath: "\(folder)/\(name)") { files[name] = Array(data) }
+        }
+        return files
+    }
+
+    /// Waits (bounded) until the outbox holds at least `count` files.
+    public func waitForOutbox(count: Int, timeout: Duration = .seconds(10)) async throws -> [String: [UInt8]] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let files = outbox()
+            if files.count >= count { return files }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return outbox()
+    }
+}
