@@ -46,7 +46,9 @@ struct PathParser {
             while current == UInt8(ascii: "@") {
                 index += 1
                 _ = try parseDomainOrLiteral()
-                if current == UInt8(ascii: ",") { index += 1 } else { break }
+                guard current == UInt8(ascii: ",") else { break }
+                index += 1
+                guard current == UInt8(ascii: "@") else { throw .syntax("a source route lists @domains separated by ','") }
             }
             guard current == UInt8(ascii: ":") else { throw .syntax("a source route must end with ':'") }
             throw .sourceRoute
@@ -183,7 +185,9 @@ struct PathParser {
                 return .ipv6(content)
             }
             // General-address-literal = Standardized-tag ":" 1*dcontent; Ldh-str tag
-            guard !tag.isEmpty, !content.isEmpty, tag.utf8.allSatisfy({ isLetDig($0) || $0 == UInt8(ascii: "-") }) else {
+            guard let last = tag.utf8.last, isLetDig(last), !content.isEmpty,
+                tag.utf8.allSatisfy({ isLetDig($0) || $0 == UInt8(ascii: "-") })
+            else {
                 throw .syntax("'[\(text)]' is not a valid address literal")
             }
             return .general(tag: tag, content: content)

@@ -164,8 +164,11 @@ public struct SMTPServerFramer: Sendable {
                         index += 1
                         continue
                     }
+                    // A bare CR: never a line end, so what follows is not
+                    // at a line start (no ".\r\n" end, no unstuffing).
                     sawBareLineEnding = true
                     lineIsDotOnly = false
+                    atLineStart = false
                 }
                 if byte == cr {
                     previousWasCR = true
@@ -178,9 +181,11 @@ public struct SMTPServerFramer: Sendable {
                     continue
                 }
                 if byte == lf {
-                    // An LF without CR: never a line end, always an error.
+                    // An LF without CR: never a line end, always an error;
+                    // a dot after it does not start a line.
                     sawBareLineEnding = true
                     lineIsDotOnly = false
+                    atLineStart = false
                     index += 1
                     continue
                 }
@@ -218,7 +223,8 @@ public struct SMTPServerFramer: Sendable {
             return .message(outcome)
         }
         // Everything read is consumed; a held-back CR of a dot line stays
-        // pending in `previousWasCR` and is re-added if the line goes on.
+        // pending in `previousWasCR`. If no LF follows it, that CR was bare
+        // and the message is refused, so the dropped CR is never missed.
         input.withUnsafeBufferPointer { keep($0, from: runStart, to: index) }
         readIndex = index
         return nil

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import SMTPProtocol
@@ -47,6 +48,19 @@ struct ServerFramerTests {
                 .command("MAIL FROM:<alice@example.com>"), .command("RCPT TO:<bob@example.org>"),
                 .command("RCPT TO:<carol@example.org>"), .command("NOOP"),
             ])
+    }
+
+    @Test("bytes appended as a ByteBuffer are framed like the same bytes in an array")
+    func byteBufferInput() {
+        var framer = SMTPServerFramer()
+        var buffer = ByteBuffer()
+        buffer.writeString("junk")
+        buffer.moveReaderIndex(forwardBy: 4)  // only the readable bytes count
+        buffer.writeString("EHLO client.example.com\r\nNOOP\r\n")
+        framer.append(buffer)
+        #expect(framer.next() == .command("EHLO client.example.com"))
+        #expect(framer.next() == .command("NOOP"))
+        #expect(framer.next() == nil)
     }
 
     @Test("an incomplete line waits for its CRLF and stays buffered")
