@@ -104,6 +104,8 @@ let package = Package(
         ),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PoshtaAppTests", dependencies: ["PoshtaApp", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -48,7 +48,9 @@ struct PathParser {
                 _ = try parseDomainOrLiteral()
                 guard current == UInt8(ascii: ",") else { break }
                 index += 1
-                guard current == UInt8(ascii: "@") else { throw .syntax("a source route lists @domains separated by ','") }
+                guard current == UInt8(ascii: "@") else {
+                    throw .syntax("a source route lists @domains separated by ','")
+                }
             }
             guard current == UInt8(ascii: ":") else { throw .syntax("a source route must end with ':'") }
             throw .sourceRoute

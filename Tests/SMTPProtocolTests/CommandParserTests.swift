@@ -37,7 +37,10 @@ struct CommandParserTests {
                     ESMTPParameter("X-FOO", "bar"), ESMTPParameter("RET", "HDRS"), ESMTPParameter("ENVID", "QQ314159"),
                 ]))
         ),
-        ("MAIL FROM:<alice@example.com> AUTH=<>", .mail(.mailbox(alice), MailParameters(other: [ESMTPParameter("AUTH", "<>")]))),
+        (
+            "MAIL FROM:<alice@example.com> AUTH=<>",
+            .mail(.mailbox(alice), MailParameters(other: [ESMTPParameter("AUTH", "<>")]))
+        ),
         ("MAIL FROM:<alice@example.com> HOLD", .mail(.mailbox(alice), MailParameters(other: [ESMTPParameter("HOLD")]))),
         ("RCPT TO:<bob@example.org>", .rcpt(.mailbox(bob), [])),
         ("RCPT TO:<Postmaster>", .rcpt(.postmaster, [])),
@@ -49,7 +52,9 @@ struct CommandParserTests {
         ),
         (
             "RCPT TO:<bob@example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.org",
-            .rcpt(.mailbox(bob), [ESMTPParameter("NOTIFY", "SUCCESS,FAILURE"), ESMTPParameter("ORCPT", "rfc822;bob@example.org")])
+            .rcpt(
+                .mailbox(bob),
+                [ESMTPParameter("NOTIFY", "SUCCESS,FAILURE"), ESMTPParameter("ORCPT", "rfc822;bob@example.org")])
         ),
         ("RCPT TO:<Postmaster> NOTIFY=NEVER", .rcpt(.postmaster, [ESMTPParameter("NOTIFY", "NEVER")])),
         ("DATA", .data),
@@ -122,7 +127,10 @@ struct CommandParserTests {
             ("NOOP  ", .noop(nil)),
             ("HELP ", .help(nil)),
             ("MAIL FROM:<alice@example.com> ", .mail(.mailbox(alice), MailParameters())),
-            ("MAIL FROM:<alice@example.com>   SIZE=7    SMTPUTF8  ", .mail(.mailbox(alice), MailParameters(size: 7, smtpUTF8: true))),
+            (
+                "MAIL FROM:<alice@example.com>   SIZE=7    SMTPUTF8  ",
+                .mail(.mailbox(alice), MailParameters(size: 7, smtpUTF8: true))
+            ),
             ("AUTH  PLAIN   abc=  ", .auth(mechanism: "PLAIN", initialResponse: "abc=")),
         ])
     func surroundingSpaces(line: String, expected: SMTPCommand) throws {

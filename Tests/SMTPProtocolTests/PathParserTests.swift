@@ -10,7 +10,9 @@ struct PathParserTests {
 
     static func parse(_ text: String, allowPostmaster: Bool = true) -> Result<Parsed, PathParser.Failure> {
         var parser = PathParser(bytes(text), at: 0)
-        return Result { () throws(PathParser.Failure) -> Parsed in try parser.parsePath(allowPostmaster: allowPostmaster) }
+        return Result { () throws(PathParser.Failure) -> Parsed in
+            try parser.parsePath(allowPostmaster: allowPostmaster)
+        }
     }
 
     static func parseDomain(_ text: String) -> Result<MailDomain, PathParser.Failure> {
@@ -51,7 +53,10 @@ struct PathParserTests {
         ("<\"a\\x\"@example.com>", "\"a\\x\"", .name("example.com")),
         ("<\"\"@example.com>", "\"\"", .name("example.com")),
         ("<\"a..b.\"@example.com>", "\"a..b.\"", .name("example.com")),
-        ("<\"(comment) <brackets> [x], y;z:\"@example.com>", "\"(comment) <brackets> [x], y;z:\"", .name("example.com")),
+        (
+            "<\"(comment) <brackets> [x], y;z:\"@example.com>", "\"(comment) <brackets> [x], y;z:\"",
+            .name("example.com")
+        ),
         ("<\"ünïcode quoted\"@example.com>", "\"ünïcode quoted\"", .name("example.com")),
         // IPv4 address literals
         ("<alice@[192.0.2.1]>", "alice", .ipv4("192.0.2.1")),
@@ -180,8 +185,10 @@ struct PathParserTests {
 
     @Test(
         "a malformed source route is a syntax error, not a source route",
-        arguments: ["<@a.example,b.example:alice@example.com>", "<@:alice@example.com>", "<@a.example alice@example.com>",
-            "<@a.example,:alice@example.com>", "<@-a.example:alice@example.com>"])
+        arguments: [
+            "<@a.example,b.example:alice@example.com>", "<@:alice@example.com>", "<@a.example alice@example.com>",
+            "<@a.example,:alice@example.com>", "<@-a.example:alice@example.com>",
+        ])
     func malformedSourceRoutes(path: String) {
         #expect(Self.isSyntaxError(Self.parse(path)))
     }
@@ -191,21 +198,27 @@ struct PathParserTests {
     @Test("a local part of 64 octets is accepted and 65 refused")
     func localPartLimit() {
         let ok = Self.repeated("a", 64)
-        #expect(Self.parse("<\(ok)@example.com>") == .success(.mailbox(Mailbox(localPart: ok, domain: .name("example.com")))))
+        #expect(
+            Self.parse("<\(ok)@example.com>")
+                == .success(.mailbox(Mailbox(localPart: ok, domain: .name("example.com")))))
         #expect(Self.isSyntaxError(Self.parse("<\(Self.repeated("a", 65))@example.com>")))
     }
 
     @Test("a quoted local part counts its quotes toward the 64 octets")
     func quotedLocalPartLimit() {
         let ok = "\"" + Self.repeated("a", 62) + "\""
-        #expect(Self.parse("<\(ok)@example.com>") == .success(.mailbox(Mailbox(localPart: ok, domain: .name("example.com")))))
+        #expect(
+            Self.parse("<\(ok)@example.com>")
+                == .success(.mailbox(Mailbox(localPart: ok, domain: .name("example.com")))))
         #expect(Self.isSyntaxError(Self.parse("<\"\(Self.repeated("a", 63))\"@example.com>")))
     }
 
     @Test("the local-part limit counts UTF-8 octets, not characters")
     func localPartLimitInOctets() {
         let ok = Self.repeated("ü", 32)  // 64 octets
-        #expect(Self.parse("<\(ok)@example.com>") == .success(.mailbox(Mailbox(localPart: ok, domain: .name("example.com")))))
+        #expect(
+            Self.parse("<\(ok)@example.com>")
+                == .success(.mailbox(Mailbox(localPart: ok, domain: .name("example.com")))))
         #expect(Self.isSyntaxError(Self.parse("<\(Self.repeated("ü", 33))@example.com>")))  // 66 octets
     }
 

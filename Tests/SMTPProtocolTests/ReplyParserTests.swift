@@ -36,7 +36,8 @@ struct ReplyParserTests {
         ("250 2.0\r\n", SMTPReply(250, "2.0")),
         (
             "250-mx.example.com\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250 SMTPUTF8\r\n",
-            SMTPReply(code: 250, enhancedCode: nil, lines: ["mx.example.com", "PIPELINING", "SIZE 10485760", "SMTPUTF8"])
+            SMTPReply(
+                code: 250, enhancedCode: nil, lines: ["mx.example.com", "PIPELINING", "SIZE 10485760", "SMTPUTF8"])
         ),
         (
             "550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n",
@@ -73,17 +74,22 @@ struct ReplyParserTests {
         #expect(try parser.next() == nil)
         parser.append(bytes("\n"))
         #expect(
-            try parser.next() == SMTPReply(code: 250, enhancedCode: nil, lines: ["mx.example.com", "PIPELINING", "SMTPUTF8"]))
+            try parser.next()
+                == SMTPReply(code: 250, enhancedCode: nil, lines: ["mx.example.com", "PIPELINING", "SMTPUTF8"]))
         #expect(try parser.next() == nil)
     }
 
     @Test("pipelined replies in one append come out one by one, in order")
     func pipelinedReplies() throws {
         var parser = SMTPReplyParser()
-        parser.append(bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n554-5.7.1 no\r\n554 5.7.1 relay\r\n354 go ahead\r\n250 2.0.0 Ok: qu"))
+        parser.append(
+            bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n554-5.7.1 no\r\n554 5.7.1 relay\r\n354 go ahead\r\n250 2.0.0 Ok: qu")
+        )
         #expect(try parser.next() == SMTPReply(250, "2.1.0", "Ok"))
         #expect(try parser.next() == SMTPReply(250, "2.1.5", "Ok"))
-        #expect(try parser.next() == SMTPReply(code: 554, enhancedCode: EnhancedStatusCode(5, 7, 1), lines: ["no", "relay"]))
+        #expect(
+            try parser.next()
+                == SMTPReply(code: 554, enhancedCode: EnhancedStatusCode(5, 7, 1), lines: ["no", "relay"]))
         #expect(try parser.next() == SMTPReply(354, "go ahead"))
         #expect(try parser.next() == nil)
         parser.append(bytes("eued as 3F9A2C7B\r\n"))
@@ -93,7 +99,8 @@ struct ReplyParserTests {
     @Test("only the enhanced code that starts a line is taken off it")
     func enhancedOnlyWherePresent() throws {
         let got = try Self.replies("250-2.0.0 one\r\n250-two\r\n250 2.0.0 three\r\n")
-        #expect(got == [SMTPReply(code: 250, enhancedCode: EnhancedStatusCode(2, 0, 0), lines: ["one", "two", "three"])])
+        #expect(
+            got == [SMTPReply(code: 250, enhancedCode: EnhancedStatusCode(2, 0, 0), lines: ["one", "two", "three"])])
     }
 
     static let malformed: [(String, String)] = [

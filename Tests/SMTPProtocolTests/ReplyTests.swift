@@ -8,15 +8,17 @@ struct ReplyTests {
     @Test("a one-line reply with an enhanced code encodes as code, code, text, CRLF")
     func oneLineWithEnhancedCode() {
         #expect(SMTPReply(250, "2.1.0", "Ok").encoded == bytes("250 2.1.0 Ok\r\n"))
-        #expect(SMTPReply(554, "5.7.1", "<bob@example.org>: Relay access denied").encoded
-            == bytes("554 5.7.1 <bob@example.org>: Relay access denied\r\n"))
+        #expect(
+            SMTPReply(554, "5.7.1", "<bob@example.org>: Relay access denied").encoded
+                == bytes("554 5.7.1 <bob@example.org>: Relay access denied\r\n"))
     }
 
     @Test("a one-line reply without an enhanced code encodes as code, text, CRLF")
     func oneLineWithoutEnhancedCode() {
         #expect(SMTPReply(220, "mx.example.com ESMTP Poshta").encoded == bytes("220 mx.example.com ESMTP Poshta\r\n"))
-        #expect(SMTPReply(354, "End data with <CR><LF>.<CR><LF>").encoded
-            == bytes("354 End data with <CR><LF>.<CR><LF>\r\n"))
+        #expect(
+            SMTPReply(354, "End data with <CR><LF>.<CR><LF>").encoded
+                == bytes("354 End data with <CR><LF>.<CR><LF>\r\n"))
     }
 
     @Test("a multi-line reply uses '-' on every line but the last")
@@ -29,7 +31,8 @@ struct ReplyTests {
 
     @Test("a multi-line reply repeats the enhanced code on every line (RFC 2034 §3)")
     func multiLineEnhancedOnEveryLine() {
-        let reply = SMTPReply(code: 550, enhancedCode: EnhancedStatusCode(5, 7, 1), lines: ["first", "second", "third"])
+        let reply = SMTPReply(
+            code: 550, enhancedCode: EnhancedStatusCode(5, 7, 1), lines: ["first", "second", "third"])
         #expect(reply.encoded == bytes("550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n"))
     }
 
@@ -81,8 +84,10 @@ struct ReplyTests {
 
     @Test(
         "text that is not an enhanced status code is refused",
-        arguments: ["", "5", "5.7", "5.7.1.0", "3.0.0", "1.0.0", "6.0.0", "5..1", "5.7.", ".7.1", "5.1000.0", "5.0.1000",
-            "a.b.c", "5.7.x", "5.٧.1", "５.7.1", " 5.7.1", "5.7.1 "])
+        arguments: [
+            "", "5", "5.7", "5.7.1.0", "3.0.0", "1.0.0", "6.0.0", "5..1", "5.7.", ".7.1", "5.1000.0", "5.0.1000",
+            "a.b.c", "5.7.x", "5.٧.1", "５.7.1", " 5.7.1", "5.7.1 ",
+        ])
     func invalidEnhancedCodes(text: String) {
         #expect(EnhancedStatusCode(text) == nil)
     }

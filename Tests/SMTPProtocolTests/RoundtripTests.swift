@@ -23,7 +23,9 @@ struct RoundtripTests {
         .mail(.mailbox(alice), MailParameters(size: Int.max, body: .eightBitMIME, smtpUTF8: true)),
         .mail(
             .mailbox(alice),
-            MailParameters(size: 10, other: [ESMTPParameter("RET", "HDRS"), ESMTPParameter("ENVID", "x+2By"), ESMTPParameter("HOLD")])),
+            MailParameters(
+                size: 10,
+                other: [ESMTPParameter("RET", "HDRS"), ESMTPParameter("ENVID", "x+2By"), ESMTPParameter("HOLD")])),
         .mail(.mailbox(Mailbox(localPart: "\"john smith\"", domain: .name("example.com"))), MailParameters()),
         .mail(.mailbox(Mailbox(localPart: "\"a\\\"b\\\\c\"", domain: .name("example.com"))), MailParameters()),
         .mail(.mailbox(Mailbox(localPart: "пользователь", domain: .name("пример.рф"))), MailParameters(smtpUTF8: true)),
@@ -37,7 +39,9 @@ struct RoundtripTests {
         .rcpt(.mailbox(Mailbox(localPart: "用户", domain: .name("例子.广告"))), []),
         .rcpt(.mailbox(Mailbox(localPart: "user%host", domain: .name("example.org"))), []),
         .rcpt(.mailbox(Mailbox(localPart: "\"user@host\"", domain: .name("example.org"))), []),
-        .rcpt(.mailbox(alice), [ESMTPParameter("NOTIFY", "SUCCESS,FAILURE"), ESMTPParameter("ORCPT", "rfc822;alice@example.com")]),
+        .rcpt(
+            .mailbox(alice),
+            [ESMTPParameter("NOTIFY", "SUCCESS,FAILURE"), ESMTPParameter("ORCPT", "rfc822;alice@example.com")]),
         .data,
         .rset,
         .noop(nil),
@@ -95,11 +99,16 @@ struct RoundtripTests {
             (SMTPCommand.ehlo("c.example"), "EHLO c.example\r\n"),
             (.mail(.null, MailParameters()), "MAIL FROM:<>\r\n"),
             (
-                .mail(.mailbox(alice), MailParameters(size: 10, body: .eightBitMIME, smtpUTF8: true, other: [ESMTPParameter("x-a", "1")])),
+                .mail(
+                    .mailbox(alice),
+                    MailParameters(size: 10, body: .eightBitMIME, smtpUTF8: true, other: [ESMTPParameter("x-a", "1")])),
                 "MAIL FROM:<alice@example.com> SIZE=10 BODY=8BITMIME SMTPUTF8 X-A=1\r\n"
             ),
             (.rcpt(.postmaster, []), "RCPT TO:<Postmaster>\r\n"),
-            (.rcpt(.mailbox(alice), [ESMTPParameter("NOTIFY", "NEVER")]), "RCPT TO:<alice@example.com> NOTIFY=NEVER\r\n"),
+            (
+                .rcpt(.mailbox(alice), [ESMTPParameter("NOTIFY", "NEVER")]),
+                "RCPT TO:<alice@example.com> NOTIFY=NEVER\r\n"
+            ),
             (.rcpt(.mailbox(Mailbox(localPart: "a", domain: .ipv6("::1"))), []), "RCPT TO:<a@[IPv6:::1]>\r\n"),
             (.data, "DATA\r\n"), (.rset, "RSET\r\n"), (.quit, "QUIT\r\n"), (.startTLS, "STARTTLS\r\n"),
             (.noop(nil), "NOOP\r\n"), (.noop("x"), "NOOP x\r\n"), (.help(nil), "HELP\r\n"),

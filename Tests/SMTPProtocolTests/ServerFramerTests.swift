@@ -42,7 +42,8 @@ struct ServerFramerTests {
 
     @Test("pipelined commands in one chunk come out one by one, in order")
     func pipelinedCommands() {
-        let stream = "MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.org>\r\nRCPT TO:<carol@example.org>\r\nNOOP\r\n"
+        let stream =
+            "MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.org>\r\nRCPT TO:<carol@example.org>\r\nNOOP\r\n"
         #expect(
             Self.framesAnySplit(stream) == [
                 .command("MAIL FROM:<alice@example.com>"), .command("RCPT TO:<bob@example.org>"),
@@ -299,7 +300,9 @@ struct ServerFramerTests {
     func sizeAfterUnstuffing() {
         let body = "..abcdef\r\n"  // 9 octets once unstuffed
         #expect(
-            Self.framesAnySplit("DATA\r\n\(body).\r\n", maxMessageSize: 9) == [.command("DATA"), .complete(".abcdef\r\n")])
+            Self.framesAnySplit("DATA\r\n\(body).\r\n", maxMessageSize: 9) == [
+                .command("DATA"), .complete(".abcdef\r\n"),
+            ])
     }
 
     @Test("a 10 MB message without a newline never stays in the buffer")

@@ -25,10 +25,14 @@ struct ServerStateMachineTests {
         var machine = makeMachine(maxMessageSize: 25_000_000)
         let action = machine.send("EHLO client.example.com")
         #expect(
-            action == .reply(
-                SMTPReply(
-                    code: 250, enhancedCode: nil,
-                    lines: ["mx.example.com", "PIPELINING", "SIZE 25000000", "ENHANCEDSTATUSCODES", "8BITMIME", "SMTPUTF8"])))
+            action
+                == .reply(
+                    SMTPReply(
+                        code: 250, enhancedCode: nil,
+                        lines: [
+                            "mx.example.com", "PIPELINING", "SIZE 25000000", "ENHANCEDSTATUSCODES", "8BITMIME",
+                            "SMTPUTF8",
+                        ])))
         #expect(machine.heloName == "client.example.com")
         #expect(machine.isExtended)
     }
@@ -58,7 +62,9 @@ struct ServerStateMachineTests {
     func wholeTransaction() {
         var machine = makeMachine()
         #expect(machine.send("EHLO client.example.com").status == "250")
-        #expect(machine.send("MAIL FROM:<alice@example.com> SIZE=500 BODY=8BITMIME") == .reply(SMTPReply(250, "2.1.0", "Ok")))
+        #expect(
+            machine.send("MAIL FROM:<alice@example.com> SIZE=500 BODY=8BITMIME")
+                == .reply(SMTPReply(250, "2.1.0", "Ok")))
         #expect(machine.send("RCPT TO:<bob@example.org>") == .reply(SMTPReply(250, "2.1.5", "Ok")))
         #expect(machine.send("RCPT TO:<carol@example.org>") == .reply(SMTPReply(250, "2.1.5", "Ok")))
         #expect(machine.send("DATA") == .replyAndReadMessage(SMTPReply(354, "End data with <CR><LF>.<CR><LF>")))
@@ -97,9 +103,20 @@ struct ServerStateMachineTests {
             (["HELO c.example", "DATA"], "503 5.5.1"),
             (["EHLO c.example", "MAIL FROM:<alice@example.com>", "DATA"], "554 5.5.1"),
             (["EHLO c.example", "MAIL FROM:<alice@example.com>", "MAIL FROM:<alice@example.com>"], "503 5.5.1"),
-            (["EHLO c.example", "MAIL FROM:<alice@example.com>", "RCPT TO:<bob@example.org>", "MAIL FROM:<>"], "503 5.5.1"),
-            (["EHLO c.example", "MAIL FROM:<alice@example.com>", "RCPT TO:<bob@example.org>", "RSET", "DATA"], "503 5.5.1"),
-            (["EHLO c.example", "MAIL FROM:<alice@example.com>", "RCPT TO:<bob@example.org>", "RSET", "RCPT TO:<bob@example.org>"], "503 5.5.1"),
+            (
+                ["EHLO c.example", "MAIL FROM:<alice@example.com>", "RCPT TO:<bob@example.org>", "MAIL FROM:<>"],
+                "503 5.5.1"
+            ),
+            (
+                ["EHLO c.example", "MAIL FROM:<alice@example.com>", "RCPT TO:<bob@example.org>", "RSET", "DATA"],
+                "503 5.5.1"
+            ),
+            (
+                [
+                    "EHLO c.example", "MAIL FROM:<alice@example.com>", "RCPT TO:<bob@example.org>", "RSET",
+                    "RCPT TO:<bob@example.org>",
+                ], "503 5.5.1"
+            ),
         ])
     func orderErrors(lines: [String], expected: String) {
         var machine = makeMachine()
@@ -312,7 +329,8 @@ struct ServerStateMachineTests {
     @Test(
         "each other command gets its reply",
         arguments: [
-            ("NOOP", "250 2.0.0"), ("NOOP hello", "250 2.0.0"), ("VRFY alice", "252 2.0.0"), ("EXPN staff", "502 5.5.1"),
+            ("NOOP", "250 2.0.0"), ("NOOP hello", "250 2.0.0"), ("VRFY alice", "252 2.0.0"),
+            ("EXPN staff", "502 5.5.1"),
             ("HELP", "214 2.0.0"), ("HELP MAIL", "214 2.0.0"), ("STARTTLS", "502 5.5.1"), ("AUTH PLAIN", "502 5.5.1"),
             ("AUTH PLAIN AGFsaWNlAHNlY3JldA==", "502 5.5.1"),
         ])

@@ -14,7 +14,8 @@ func visible(_ text: String) -> String {
         case "\n": "\\n"
         case "\t": "\\t"
         case "\0": "\\0"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F: "\\x" + String(scalar.value, radix: 16, uppercase: true)
+        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            "\\x" + String(scalar.value, radix: 16, uppercase: true)
         default: String(scalar)
         }
     }.joined()

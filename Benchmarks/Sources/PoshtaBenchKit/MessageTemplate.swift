@@ -26,7 +26,7 @@ struct MessageTemplate: Sendable {
 
     init(size requested: Int, from: String, to: String, runID: String, date: String = MessageTemplate.rfc5322Now()) {
         self.runID = runID
-        let idLineLength = Self.idLine(0, runID: runID).count
+        let idLineLength = Self.idLine(0, runID: runID).utf8.count
         let header = [
             "From: <\(from)>",
             "To: <\(to)>",

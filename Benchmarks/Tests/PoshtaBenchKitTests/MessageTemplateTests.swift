@@ -73,12 +73,3 @@ import Testing
     }
 }
 
-@Suite struct DebugDump {
-    @Test func dump() {
-        let t = MessageTemplate(size: 80, from: "a@shop.example", to: "b@example.net", runID: "0badc0de")
-        var tail = t.tail
-        let s = tail.readString(length: tail.readableBytes) ?? ""
-        print("SIZE", t.size, "idline", MessageTemplate.idLine(0, runID: "0badc0de").utf8.count, "tail", s.utf8.count)
-        print(s.debugDescription)
-    }
-}
