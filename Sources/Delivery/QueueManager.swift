@@ -24,11 +24,6 @@ public final class QueueManager: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
-        if configuration.route != .capture {
-            logger.error("route \"\(configuration.route.rawValue)\" is not available yet; mail stays queued")
-            try? await gracefulShutdown()
-            return
-        }
         await cancelWhenGracefulShutdown {
             await self.loop()
         }

@@ -30,6 +30,7 @@ public final class PoshtaDaemon: Sendable {
 
     /// Opens and recovers the spool, binds the listeners.
     public static func start(configuration: PoshtaConfiguration, logger: Logger) async throws -> PoshtaDaemon {
+        try refuseUnavailableFeatures(configuration)
         let spool: Spool
         do {
             spool = try Spool(directory: configuration.server.spool, logger: logger)
@@ -54,6 +55,21 @@ public final class PoshtaDaemon: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         return PoshtaDaemon(configuration: configuration, spool: spool, server: server, group: group, logger: logger)
+    }
+
+    /// Settings this version parses but cannot honour yet stop start-up
+    /// rather than being ignored: a listener asked for TLS must not run in clear.
+    static func refuseUnavailableFeatures(_ configuration: PoshtaConfiguration) throws {
+        for (index, listener) in configuration.listeners.enumerated() where listener.tls != .none {
+            throw StartupError(
+                "\(configuration.file): listener[\(index + 1)].tls: \"\(listener.tls.rawValue)\" is not available in this version yet; use \"none\" on a loopback address"
+            )
+        }
+        if configuration.delivery.route != .capture {
+            throw StartupError(
+                "\(configuration.file): delivery.route: \"\(configuration.delivery.route.rawValue)\" is not available in this version yet; use \"capture\""
+            )
+        }
     }
 
     /// The SMTP addresses bound, in listener order.

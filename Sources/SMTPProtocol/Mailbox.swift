@@ -52,6 +52,12 @@ public struct Mailbox: Hashable, Sendable, CustomStringConvertible {
         localPart.contains("%") || localPart.contains("!") || localPart.contains("@")
     }
 
+    /// Same local part (compared exactly: RFC 5321 §2.4 leaves its case to
+    /// the receiving host) and same domain (case-insensitive).
+    public func isSameAddress(as other: Mailbox) -> Bool {
+        localPart == other.localPart && domain.description.lowercased() == other.domain.description.lowercased()
+    }
+
     /// The domain name in lower case, or nil for an address literal.
     public var domainName: String? {
         if case .name(let name) = domain { return name.lowercased() }

@@ -47,6 +47,8 @@ public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
             var text = "\(code)\(separator)"
             if let enhancedCode { text += "\(enhancedCode) " }
             text += line
+            // `250\r\n`, not `250 \r\n`: the grammar has no space before an empty text.
+            if line.isEmpty && separator == " " && enhancedCode == nil { text.removeLast() }
             out.append(contentsOf: text.utf8)
             out.append(contentsOf: [0x0D, 0x0A])
         }

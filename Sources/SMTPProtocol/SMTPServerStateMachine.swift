@@ -186,7 +186,10 @@ public struct SMTPServerStateMachine: Sendable {
             return fail(SMTPReply(553, "5.6.7", "<\(mailbox)>: non-ASCII recipient address needs SMTPUTF8"))
         }
         guard clientMayRelay else { return fail(SMTPReply(554, "5.7.1", "<\(mailbox)>: Relay access denied")) }
-        if transaction?.recipients.contains(mailbox) == true { return .reply(SMTPReply(250, "2.1.5", "Ok")) }
+        // The same mailbox twice (domains compare case-insensitively) is kept once.
+        if transaction?.recipients.contains(where: { $0.isSameAddress(as: mailbox) }) == true {
+            return .reply(SMTPReply(250, "2.1.5", "Ok"))
+        }
         guard (transaction?.recipients.count ?? 0) < configuration.maxRecipients else {
             return .reply(SMTPReply(452, "4.5.3", "Too many recipients (at most \(configuration.maxRecipients))"))
         }

@@ -40,6 +40,8 @@ struct ReplyTests {
     func noLines() {
         let reply = SMTPReply(code: 250, enhancedCode: nil, lines: [])
         #expect(reply.lines == [""])
+        // No space after the code when there is no text (RFC 5321 §4.2's Reply-line).
+        #expect(reply.encoded == bytes("250\r\n"))
     }
 
     @Test("an enhanced code that does not parse is left out")

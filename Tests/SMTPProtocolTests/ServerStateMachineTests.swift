@@ -248,6 +248,7 @@ struct ServerStateMachineTests {
         #expect(machine.send("RCPT TO:<bob@example.org>").status == "250 2.1.5")
         #expect(machine.send("RCPT TO:<bob@example.org>").status == "250 2.1.5")
         #expect(machine.send("RCPT TO: <bob@example.org>").status == "250 2.1.5")
+        #expect(machine.send("RCPT TO:<bob@EXAMPLE.org>").status == "250 2.1.5")
         #expect(machine.transaction?.recipients == [Self.bob])
     }
 
