@@ -60,7 +60,7 @@ public final class QueueManager: Service, Sendable {
         for message in messages {
             let started = Date().timeIntervalSince1970
             do {
-                let path = try capture.deliver(message)
+                let path = try await capture.deliver(message)
                 for recipient in message.recipients {
                     outcomes.append(
                         RecipientOutcome(

@@ -1,7 +1,19 @@
 import Logging
+import NIOCore
+import NIOPosix
 
 /// The logic behind `poshta` subcommands, callable from the executable and from tests.
 public enum Commands {
+    /// Makes SwiftNIO's event loops Swift concurrency's global executor, so
+    /// that a session's task and its socket live on the same thread instead
+    /// of hopping between NIO's threads and the cooperative pool for every
+    /// read and write. Call first thing, from the main thread. Blocking work
+    /// (fsync, file writes) must therefore never run in a plain task: the
+    /// spool and the capture route do it on their own threads.
+    public static func runConcurrencyOnEventLoops() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// Sets up swift-log once: lines to standard error at the configured level.
     public static func bootstrapLogging(level: LogLevelSetting) {
         LoggingSystem.bootstrap { label in
@@ -84,7 +96,10 @@ struct StandardError: TextOutputStream {
         var bytes = Array(string.utf8)
         var done = 0
         while done < bytes.count {
-            let wrote = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + done, $0.count - done) }
+            let wrote = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(2, base + done, buffer.count - done)
+            }
             if wrote <= 0 { return }
             done += wrote
         }

@@ -151,8 +151,9 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         }
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         let formatted: String? = buffer.withUnsafeMutableBufferPointer { out in
-            guard inet_ntop(AF_INET6, &address, out.baseAddress, socklen_t(out.count)) != nil else { return nil }
-            return String(cString: out.baseAddress!)
+            guard let base = out.baseAddress, inet_ntop(AF_INET6, &address, base, socklen_t(out.count)) != nil
+            else { return nil }
+            return String(cString: base)
         }
         return formatted ?? "::"
     }

@@ -33,8 +33,9 @@ final class SegmentFile: Sendable {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            let got = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return pread(descriptor, base + done, count - done, off_t(offset + done))
             }
             if got < 0 && errno == EINTR { continue }
             guard got > 0 else {
@@ -49,8 +50,9 @@ final class SegmentFile: Sendable {
     func write(_ bytes: [UInt8], at offset: Int) throws(SpoolError) {
         var done = 0
         while done < bytes.count {
-            let wrote = bytes.withUnsafeBytes { buffer in
-                pwrite(descriptor, buffer.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            let wrote = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
             }
             if wrote < 0 && errno == EINTR { continue }
             guard wrote > 0 else { throw SpoolError.system("write \(path)", errno) }
@@ -108,7 +110,10 @@ enum SpoolFiles {
         var failure: SpoolError?
         var done = 0
         while done < bytes.count {
-            let wrote = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, bytes.count - done) }
+            let wrote = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(descriptor, base + done, bytes.count - done)
+            }
             if wrote < 0 && errno == EINTR { continue }
             guard wrote > 0 else { failure = SpoolError.system("write \(temporary)", errno); break }
             done += wrote

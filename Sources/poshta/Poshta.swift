@@ -1,8 +1,17 @@
 import ArgumentParser
 import PoshtaApp
 
-/// `poshta`: the daemon and its tools.
+/// The entry point: runs Swift concurrency on SwiftNIO's event loops, then
+/// parses the command line.
 @main
+enum PoshtaMain {
+    static func main() async {
+        Commands.runConcurrencyOnEventLoops()
+        await Poshta.main()
+    }
+}
+
+/// `poshta`: the daemon and its tools.
 struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",

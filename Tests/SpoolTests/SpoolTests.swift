@@ -17,6 +17,15 @@ struct SpoolTests {
 
     func message(_ text: String) -> [UInt8] { Array("Subject: \(text)\r\n\r\n\(text)\r\n".utf8) }
 
+    /// Appends bytes to the newest segment, as a crash part-way through a flush leaves them.
+    func appendToLastSegment(_ spool: Spool, _ bytes: [UInt8]) throws {
+        let segment = spool.segmentsDirectory + "/" + (try segmentFiles(spool).last ?? "")
+        let handle = try #require(FileHandle(forWritingAtPath: segment))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(bytes))
+        try handle.close()
+    }
+
     func segmentFiles(_ spool: Spool) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: spool.segmentsDirectory).filter { $0.hasSuffix(".seg") }.sorted()
     }
@@ -73,10 +82,7 @@ struct SpoolTests {
         let sizeBefore = try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int ?? 0
         // Half a record, as a crash in the middle of a write leaves it.
         let (torn, _) = try SegmentRecord.encode(envelope(spool), message: message("torn"))
-        let handle = try #require(FileHandle(forWritingAtPath: segment))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(torn.prefix(torn.count / 2)))
-        try handle.close()
+        try appendToLastSegment(spool, Array(torn.prefix(torn.count / 2)))
 
         let reopened = try Spool(directory: directory, logger: logger)
         let sizeAfter = try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int ?? 0
@@ -96,11 +102,7 @@ struct SpoolTests {
         // A crash between fdatasync and the index commit leaves exactly this.
         let orphan = envelope(spool)
         let (record, _) = try SegmentRecord.encode(orphan, message: message("orphan"))
-        let segment = spool.segmentsDirectory + "/" + (try segmentFiles(spool).last ?? "")
-        let handle = try #require(FileHandle(forWritingAtPath: segment))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(record))
-        try handle.close()
+        try appendToLastSegment(spool, record)
 
         let reopened = try Spool(directory: directory, logger: logger)
         let claimed = try await reopened.claimDue(now: Date().timeIntervalSince1970 + 1, limit: 10)

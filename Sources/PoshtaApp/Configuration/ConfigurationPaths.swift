@@ -39,8 +39,8 @@ enum ConfigurationPaths {
     static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let result: String? = buffer.withUnsafeMutableBufferPointer { pointer in
-            guard getcwd(pointer.baseAddress, pointer.count) != nil else { return nil }
-            return String(cString: pointer.baseAddress!)
+            guard let base = pointer.baseAddress, getcwd(base, pointer.count) != nil else { return nil }
+            return String(cString: base)
         }
         return result ?? "/"
     }
@@ -49,8 +49,8 @@ enum ConfigurationPaths {
     static func hostName() -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
         let result: String? = buffer.withUnsafeMutableBufferPointer { pointer in
-            guard gethostname(pointer.baseAddress!, pointer.count - 1) == 0 else { return nil }
-            return String(cString: pointer.baseAddress!)
+            guard let base = pointer.baseAddress, gethostname(base, pointer.count - 1) == 0 else { return nil }
+            return String(cString: base)
         }
         guard let result, !result.isEmpty else { return nil }
         return result
