@@ -7,15 +7,17 @@ public final class DaemonProcess: @unchecked Sendable {
     private let process: Process
     public let logFile: String
 
-    /// The `poshta` executable built beside the test bundle.
+    /// The `poshta` executable built beside the test bundle. On Linux the
+    /// main bundle is the build folder itself; on macOS it is the `.xctest`
+    /// bundle inside it.
     public static var binary: String {
-        let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [bundle.appendingPathComponent("poshta").path,
-                          bundle.deletingLastPathComponent().appendingPathComponent("poshta").path]
-        where FileManager.default.isExecutableFile(atPath: candidate) {
-            return candidate
-        }
-        return bundle.appendingPathComponent("poshta").path
+        let bundle = Bundle.main.bundleURL
+        let candidates = [
+            bundle.appendingPathComponent("poshta"),
+            bundle.deletingLastPathComponent().appendingPathComponent("poshta"),
+            bundle.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("poshta"),
+        ].map(\.path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
     /// Starts `poshta serve --config FILE`, logging to `logFile`.

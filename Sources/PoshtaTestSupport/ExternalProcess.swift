@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a program (swaks, python3, the poshta binary) and collects its
 /// output, without blocking a concurrency thread while it runs.
@@ -24,6 +25,10 @@ public enum ExternalProcess {
         process.standardInput = stdin
         let collectedOutput = Collector(output.fileHandleForReading)
         let collectedError = Collector(error.fileHandleForReading)
+        // The timer is cancelled once the program ends, so that it never
+        // signals a later process that happens to get the same pid.
+        let timer = Mutex<Task<Void, any Error>?>(nil)
+        defer { timer.withLock { $0?.cancel() } }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in continuation.resume() }
             do {
@@ -36,9 +41,11 @@ public enum ExternalProcess {
             if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
             try? stdin.fileHandleForWriting.close()
             let pid = process.processIdentifier
-            Task {
-                try await Task.sleep(for: timeout)
-                kill(pid, SIGKILL)
+            timer.withLock {
+                $0 = Task {
+                    try await Task.sleep(for: timeout)
+                    kill(pid, SIGKILL)
+                }
             }
         }
         return Result(status: process.terminationStatus, output: collectedOutput.text(), error: collectedError.text())

@@ -57,7 +57,7 @@ public final class TestDaemon: Sendable {
         let folder = spool.outboxDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var files: [String: [UInt8]] = [:]
-        for name in names where name.hasSuffix(".eml") {
+        for name in names where name.hasSuffix(".eml") && !name.hasPrefix(".") {
             if let data = FileManager.default.contents(atPath: "\(folder)/\(name)") { files[name] = Array(data) }
         }
         return files

@@ -46,9 +46,6 @@ public final class SMTPServer: Service, Sendable {
             for listener in configuration.listeners {
                 let channel = try await Self.bind(listener, configuration: configuration, group: group)
                 bound.append(BoundListener(listener: listener, channel: channel))
-                var resolved = listener
-                resolved.port = channel.channel.localAddress?.port ?? listener.port
-                logger.notice("listening on \(resolved.address) (\(listener.mode.rawValue))")
             }
         } catch {
             for listener in bound { try? await listener.channel.channel.close() }
@@ -95,6 +92,13 @@ public final class SMTPServer: Service, Sendable {
     }
 
     public func run() async throws {
+        // Logged here, not when binding: by now the service group traps the
+        // stop signals, so whoever waits for this line may send them.
+        for bound in listeners {
+            var resolved = bound.listener
+            resolved.port = bound.channel.channel.localAddress?.port ?? resolved.port
+            logger.notice("listening on \(resolved.address) (\(resolved.mode.rawValue))")
+        }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 for listener in listeners {

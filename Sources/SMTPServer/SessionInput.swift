@@ -24,10 +24,14 @@ final class SessionInputHandler: ChannelInboundHandler, Sendable {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
+        // NIOAsyncChannel hands reads to the session only on readComplete,
+        // so an event must be followed by one or it waits for the next bytes.
         case let idle as IdleStateHandler.IdleStateEvent where idle == .read:
             context.fireChannelRead(wrapInboundOut(.idleTimeout))
+            context.fireChannelReadComplete()
         case is SessionShutdownEvent:
             context.fireChannelRead(wrapInboundOut(.shutdown))
+            context.fireChannelReadComplete()
         default:
             context.fireUserInboundEventTriggered(event)
         }

@@ -1,0 +1,61 @@
+import Foundation
+import PoshtaApp
+import PoshtaTestSupport
+import Testing
+
+@Suite("poshta check-config and poshta version, run as the real binary")
+struct CommandLineTests {
+    /// The repository's folder, from this file's place in it.
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    struct BadFile: Sendable, CustomTestStringConvertible {
+        var text: String
+        var line: Int
+        var key: String
+        var testDescription: String { key }
+    }
+
+    static let badFiles = [
+        BadFile(text: "[server]\nhostname = \"mail.test\"\nspool = \"spool\"\ncolour = \"blue\"\n", line: 4, key: "colour"),
+        BadFile(
+            text: "[server]\nspool = \"spool\"\n\n[[listener]]\naddress = \"127.0.0.1:2525\"\ntrusted_network = [\"10.0.0.0/8\"]\n",
+            line: 6, key: "trusted_network"),
+        BadFile(text: "[server]\nspool = \"spool\"\n\n[limits]\nmax_message_size = 1000\nmax_recipient = 5\n", line: 6, key: "max_recipient"),
+    ]
+
+    @Test("check-config on a file with an unknown key exits non-zero and names the file, the line and the key", arguments: badFiles)
+    func unknownKey(_ bad: BadFile) async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(bad.text, to: "bad.toml")
+        let result = try await ExternalProcess.run(DaemonProcess.binary, ["check-config", "--config", file])
+        #expect(result.status != 0)
+        #expect(result.error.contains("\(file):\(bad.line):"), "stderr:\n\(result.error)")
+        #expect(result.error.contains(bad.key), "stderr:\n\(result.error)")
+    }
+
+    @Test("serve refuses a file with an unknown key before it binds anything")
+    func serveRefusesUnknownKey() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("[server]\nspool = \"spool\"\nspoool = \"x\"\n", to: "bad.toml")
+        let result = try await ExternalProcess.run(DaemonProcess.binary, ["serve", "--config", file], timeout: .seconds(20))
+        #expect(result.status != 0)
+        #expect(result.error.contains("\(file):3:"), "stderr:\n\(result.error)")
+        #expect(result.error.contains("spoool"), "stderr:\n\(result.error)")
+    }
+
+    @Test("check-config on the repository's conf/poshta.toml exits 0")
+    func shippedConfiguration() async throws {
+        let file = Self.repository + "/conf/poshta.toml"
+        let result = try await ExternalProcess.run(DaemonProcess.binary, ["check-config", "--config", file])
+        #expect(result.status == 0, "stderr:\n\(result.error)")
+        #expect(result.output.contains("ok"), "stdout:\n\(result.output)")
+    }
+
+    @Test("poshta version prints the version")
+    func version() async throws {
+        let result = try await ExternalProcess.run(DaemonProcess.binary, ["version"])
+        #expect(result.status == 0)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "poshta \(PoshtaVersion.current)")
+    }
+}
