@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -74,6 +76,16 @@ final class SegmentFile: Sendable {
 
 /// Directory and file helpers for the spool's layout.
 enum SpoolFiles {
+    private static let io = DispatchQueue(label: "poshta.spool.io")
+
+    /// Runs blocking file work (unlink, fsync of a folder) on the spool's own
+    /// thread: Swift concurrency may be running on the network event loops.
+    static func offEventLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            io.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     static func makeDirectory(_ path: String) throws(SpoolError) {
         if mkdir(path, 0o700) != 0 && errno != EEXIST { throw SpoolError.system("mkdir \(path)", errno) }
     }

@@ -89,17 +89,22 @@ extension Spool {
     @discardableResult
     public func collectGarbage() async throws -> Int {
         let current = writer.currentSegment
-        let onDisk = try SpoolFiles.entries(of: segmentsDirectory)
-            .compactMap { name -> Int? in name.hasSuffix(".seg") ? Int(name.dropLast(4)) : nil }
-            .filter { $0 < current }
+        let segmentsDirectory = self.segmentsDirectory
+        let onDisk = try await SpoolFiles.offEventLoop {
+            try SpoolFiles.entries(of: segmentsDirectory)
+                .compactMap { name -> Int? in name.hasSuffix(".seg") ? Int(name.dropLast(4)) : nil }
+                .filter { $0 < current }
+        }
         guard !onDisk.isEmpty else { return 0 }
         let busy = try await index.database.read { db in
             Set(try Int.fetchAll(db, sql: "SELECT DISTINCT segment FROM message WHERE finished = 0"))
         }
         let removable = onDisk.filter { !busy.contains($0) }
         guard !removable.isEmpty else { return 0 }
-        for number in removable { try SpoolFiles.remove(SegmentWriter.path(segmentsDirectory, number)) }
-        try SpoolFiles.syncDirectory(segmentsDirectory)
+        try await SpoolFiles.offEventLoop {
+            for number in removable { try SpoolFiles.remove(SegmentWriter.path(segmentsDirectory, number)) }
+            try SpoolFiles.syncDirectory(segmentsDirectory)
+        }
         try await index.database.write { db in
             try db.execute(
                 sql: "DELETE FROM message WHERE finished = 1 AND segment IN (\(removable.map(String.init).joined(separator: ",")))"
