@@ -20,7 +20,8 @@
 # Env: QUICK=1 (about a minute: 2 s cells, 1 round)  N=… (messages per cell, else sized
 #      so a cell lasts TARGET_S=10 s)  REPS=3  SIZES="1024 102400"  SESSIONS="1 10 50"
 #      PORT=2600  IDLE_CONNECTIONS=1000  IDLE_HOLD=5  SIDE_BY_SIDE=0  MAX_MINUTES=45
-#      SKIP_BUILD=1 (use the binaries already built)  SHARED_BENCH=…/shared/bench
+#      SKIP_BUILD=1 (use the binaries already built)  POSHTA_BIN=… (another poshta binary,
+#      e.g. a debug build; run with SKIP_BUILD=1)  SHARED_BENCH=…/shared/bench
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,9 +32,9 @@ export PF_INSTANCE=bench
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
-    TARGET_S=${TARGET_S:-2}; CAL_S=${CAL_S:-1}; REPS=${REPS:-1}; IDLE_HOLD=${IDLE_HOLD:-1}
+    TARGET_S=${TARGET_S:-2}; CAL_S=${CAL_S:-1}; REPS=${REPS:-1}; IDLE_HOLD=${IDLE_HOLD:-1}; IDLE_LIMIT=${IDLE_LIMIT:-30}
 else
-    TARGET_S=${TARGET_S:-10}; CAL_S=${CAL_S:-2}; REPS=${REPS:-3}; IDLE_HOLD=${IDLE_HOLD:-5}
+    TARGET_S=${TARGET_S:-10}; CAL_S=${CAL_S:-2}; REPS=${REPS:-3}; IDLE_HOLD=${IDLE_HOLD:-5}; IDLE_LIMIT=${IDLE_LIMIT:-120}
 fi
 N=${N:-}
 SIZES=${SIZES:-"1024 102400"}
@@ -44,7 +45,7 @@ SIDE_BY_SIDE=${SIDE_BY_SIDE:-0}
 MAX_MINUTES=${MAX_MINUTES:-45}
 SKIP_BUILD=${SKIP_BUILD:-0}
 MAX_N=200000
-for v in TARGET_S CAL_S REPS PORT IDLE_CONNECTIONS IDLE_HOLD MAX_MINUTES; do
+for v in TARGET_S CAL_S REPS PORT IDLE_CONNECTIONS IDLE_HOLD IDLE_LIMIT MAX_MINUTES; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "$v must be a whole number" >&2; exit 2; }
 done
 [ -z "$N" ] || [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 && "$N" -le $MAX_N ]] || { echo "N must be 1..$MAX_N" >&2; exit 2; }
@@ -62,7 +63,10 @@ ulimit -n 8192
 RESULTS_DIR="$HERE/results"; mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 REPORT="$RESULTS_DIR/run-$STAMP.txt"
-TMP=$(mktemp -d /tmp/poshta-bench.XXXXXX)
+# The spool must be on a real disk, as Postfix's is: not on a tmpfs /tmp.
+TMP_PARENT=/tmp
+[ "$(stat -f -c %T /tmp 2>/dev/null)" = tmpfs ] && TMP_PARENT=/var/tmp
+TMP=$(mktemp -d "$TMP_PARENT/poshta-bench.XXXXXX")
 CELLS="$TMP/cells.tsv"; : >"$CELLS"
 POSHTA_PID=""
 PF_STARTED=0
@@ -97,7 +101,7 @@ log "# Poshta benchmark $(date -u '+%F %T UTC') on $(nproc) cores, load average 
 log "# cells of ~${TARGET_S} s, ${REPS} round(s), sizes ${SIZES}, sessions ${SESSIONS}; a new connection per message"
 
 # ---- 1. build -------------------------------------------------------------------------
-POSHTA="$MAIN/.build/release/poshta"
+POSHTA=${POSHTA_BIN:-$MAIN/.build/release/poshta}
 BENCH="$HERE/.build/release/poshta-bench"
 if [ "$SKIP_BUILD" != 1 ]; then
     log "# building poshta (release)…"
@@ -141,7 +145,7 @@ for _ in $(seq 150); do
     sleep 0.2
 done
 listening "$PORT" || { tail -20 "$TMP/poshta.log"; echo "run.sh: Poshta does not listen on $PORT after 30 s" >&2; exit 1; }
-log "# Poshta: pid $POSHTA_PID on 127.0.0.1:$PORT, spool $TMP/spool"
+log "# Poshta: pid $POSHTA_PID on 127.0.0.1:$PORT, spool $TMP/spool ($(df --output=source,fstype "$TMP" | tail -1 | tr -s ' '))"
 
 "$PF" install >/dev/null
 eval "$("$PF" env)"                      # PF_ADDR PF_PORT PF_CONF …
@@ -150,7 +154,7 @@ PF_STARTED=1
 postconf -c "$PF_CONF" -e "smtpd_end_of_data_restrictions = check_client_access static:HOLD"
 postfix -c "$PF_CONF" reload >/dev/null 2>&1; sleep 2
 PF_MASTER=$(head -1 "$(postconf -c "$PF_CONF" -h queue_directory)/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
-log "# Postfix twin: $PF_ADDR:$PF_PORT (master pid ${PF_MASTER:-?}), messages held at end of data"
+log "# Postfix twin: $PF_ADDR:$PF_PORT (master pid ${PF_MASTER:-?}), messages held at end of data, queue $PF_QUEUE ($(df --output=source,fstype "$PF_QUEUE" | tail -1 | tr -s ' '))"
 
 # ---- 3. the intake matrix ----------------------------------------------------------------
 # bench NAME ADDR SIZE S N [extra args…]: one run; appends "NAME<TAB>json" to $CELLS, echoes the json
@@ -178,7 +182,8 @@ size_cell() {
     [ "$name" = postfix ] && "$PF" flush-queue >/dev/null 2>&1
     [ -n "$out" ] || out='{}'
     rate=$(field "$out" msgs_per_s 2>/dev/null || echo 0)
-    python3 -c "import sys; r=float(sys.argv[1] or 0); print(max(int(sys.argv[2])*2, min($MAX_N, int(r*$TARGET_S))))" "${rate:-0}" "$s"
+    # at least 4 per session and 200 in all, even if the calibration failed
+    python3 -c "import sys; r=float(sys.argv[1] or 0); print(max(int(sys.argv[2])*4, 200, min($MAX_N, int(r*$TARGET_S))))" "${rate:-0}" "$s"
 }
 line() {  # NAME JSON → one human line
     python3 - "$1" "$2" <<'PY'
@@ -232,16 +237,17 @@ fi
 # ---- 5. idle connections --------------------------------------------------------------------
 log ""
 log "## $IDLE_CONNECTIONS idle connections to Poshta"
-IDLE_JSON=$(timeout 300 "$BENCH" idle --target "127.0.0.1:$PORT" --connections "$IDLE_CONNECTIONS" \
-              --pid "$POSHTA_PID" --hold "$IDLE_HOLD" --time-limit 120 --json 2>>"$TMP/bench.err" | tail -1) || true
+IDLE_JSON=$(timeout $((IDLE_LIMIT + IDLE_HOLD + 60)) "$BENCH" idle --target "127.0.0.1:$PORT" --connections "$IDLE_CONNECTIONS" \
+              --pid "$POSHTA_PID" --hold "$IDLE_HOLD" --time-limit "$IDLE_LIMIT" --json 2>>"$TMP/bench.err" | tail -1) || true
 IDLE_JSON=${IDLE_JSON:-'{}'}
 python3 - "$IDLE_JSON" <<'PY' | tee -a "$REPORT"
 import json, sys
 d = json.loads(sys.argv[1])
 if not d: print("    poshta-bench idle gave no result"); sys.exit()
 g = lambda k: "-" if d.get(k) is None else d[k]
-print(f"    ready {g('ready')} of {g('connections')} (failed {g('failed')}, {g('closed_by_server')} closed by the server, "
-      f"{g('still_open')} still open after the hold)")
+print(f"    ready {g('ready')} of {g('connections')} (failed {g('failed')}, {g('unanswered')} unanswered and {g('not_started')} not begun "
+      f"when opening was cut off; {g('open_at_reading')} open at the reading, {g('still_open')} after the hold, "
+      f"{g('closed_by_server')} closed by the server)")
 print(f"    Poshta RSS {g('rss_before_mb')} MB before, {g('rss_open_mb')} MB with all open, {g('rss_after_close_mb')} MB after closing; "
       f"peak {g('peak_rss_mb')} MB; {g('kb_per_connection')} kB per connection; load {(d.get('load') or ['-'])[0]}")
 PY
@@ -289,9 +295,9 @@ results = [
     target(None if p99 is None else p99 < 10,
            f"p99 DATA->250 < 10 ms at half that load ({fmt(med(lat, 'rate'))} msgs/s offered, "
            f"{fmt(med(lat, 'msgs_per_s'))} accepted): {fmt(p99, '{:.2f}')} ms"),
-    target(None if rss is None or idle.get("ready", 0) < idle.get("connections", 1) else rss < 64,
+    target(None if rss is None or idle.get("open_at_reading", 0) < idle.get("connections", 1) else rss < 64,
            f"RSS < 64 MB with {idle.get('connections', '?')} idle connections "
-           f"({idle.get('ready', '?')} ready): {fmt(rss, '{:.1f}')} MB"),
+           f"({idle.get('open_at_reading', '?')} open at the reading): {fmt(rss, '{:.1f}')} MB"),
 ]
 print(f"  {sum(1 for r in results if r)} of {len(results)} met")
 PY

@@ -27,7 +27,10 @@ enum IdleBenchmark {
         report.openSeconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
 
         sleepSeconds(settleSeconds)
-        report.opened = try loop.submit { bound.value.stillOpen }.wait()
+        (report.ready, report.opened, report.unanswered, report.notStarted) = try loop.submit {
+            let idle = bound.value
+            return (idle.ready.count, idle.stillOpen, idle.unanswered, idle.notStarted)
+        }.wait()
         report.withOpen = options.pid.flatMap { ProcessMemory(pid: $0) }
 
         sleepSeconds(options.hold)
@@ -53,8 +56,14 @@ enum IdleBenchmark {
 struct IdleReport {
     var options: IdleOptions
     var openFilesLimit = 0
-    /// Connections ready (greeting and EHLO answered) once opening was over.
+    /// Connections that became ready (greeting and EHLO answered) while opening.
+    var ready = 0
+    /// Of those, open when the server's memory was read "with all open".
     var opened = 0
+    /// Begun but still waiting for the greeting or EHLO reply when opening was cut off.
+    var unanswered = 0
+    /// Never begun because opening was cut off.
+    var notStarted = 0
     /// Of those, still open at the end of the hold.
     var stillOpen = 0
     var failed = 0
@@ -88,11 +97,14 @@ struct IdleReport {
     var text: String {
         var lines: [String] = []
         lines.append("poshta-bench idle → \(options.target): \(options.connections) connections (greeting + EHLO each), held \(fixed(options.hold, 1)) s")
-        lines.append("  ready         \(opened) in \(fixed(openSeconds, 2)) s (failed \(failed), open-files limit \(openFilesLimit))")
+        lines.append("  ready         \(ready) in \(fixed(openSeconds, 2)) s (failed \(failed), open-files limit \(openFilesLimit))")
+        if unanswered + notStarted > 0 {
+            lines.append("  cut off       after \(fixed(options.timeLimit, 0)) s: \(unanswered) still waiting for the greeting or EHLO reply, \(notStarted) never begun")
+        }
         for (reason, count) in failureReasons.sorted(by: { $0.value > $1.value }).prefix(5) {
             lines.append("                \(count) × \(reason)")
         }
-        lines.append("  still open    \(stillOpen) at the end of the hold (\(closedEarly) closed by the server)")
+        lines.append("  still open    \(opened) when RSS was read, \(stillOpen) at the end of the hold (\(closedEarly) closed by the server)")
         if let pid = options.pid {
             func mb(_ memory: ProcessMemory?) -> String {
                 memory.map { fixed(megabytes(fromKB: $0.currentKB), 1) + " MB" } ?? "?"
@@ -117,8 +129,11 @@ struct IdleReport {
         j["mode"] = .string("idle")
         j["target"] = .string(options.target.description)
         j["connections"] = .int(options.connections)
-        j["ready"] = .int(opened)
+        j["ready"] = .int(ready)
+        j["open_at_reading"] = .int(opened)
         j["still_open"] = .int(stillOpen)
+        j["unanswered"] = .int(unanswered)
+        j["not_started"] = .int(notStarted)
         j["failed"] = .int(failed)
         j["closed_by_server"] = .int(closedEarly)
         j["open_s"] = .number(openSeconds, digits: 3)

@@ -20,6 +20,8 @@ final class IdleConnections {
     private let allSettled: EventLoopPromise<Void>
     private var settled = false
     private var closing = false
+    /// Became ready after opening was cut off (and were closed at once).
+    private var lateArrivals = 0
 
     init(options: IdleOptions, eventLoop: any EventLoop, address: SocketAddress, deadline: NIODeadline) {
         self.options = options
@@ -43,6 +45,13 @@ final class IdleConnections {
     /// How many of the ready connections are still open.
     var stillOpen: Int { ready.filter(\.isActive).count }
 
+    /// Connections begun that neither became ready nor failed (still waiting for the greeting
+    /// or the EHLO reply when opening was cut off).
+    var unanswered: Int { started - ready.count - failed - lateArrivals }
+
+    /// Connections never begun because opening was cut off.
+    var notStarted: Int { options.connections - started }
+
     /// Closes every connection; the future completes when all are closed.
     func closeAll() -> EventLoopFuture<Void> {
         closing = true
@@ -57,6 +66,7 @@ final class IdleConnections {
 
     func becameReady(_ channel: any Channel) {
         guard !settled else {
+            lateArrivals += 1
             channel.close(promise: nil)
             return
         }
@@ -65,6 +75,7 @@ final class IdleConnections {
     }
 
     func failedToOpen(_ reason: String) {
+        guard !settled else { return }  // too late to matter: counted as unanswered
         failed += 1
         if failures[reason] != nil || failures.count < 20 { failures[reason, default: 0] += 1 }
         oneSettled()

@@ -35,7 +35,7 @@ public enum PoshtaBench {
                 let options = try IdleOptions(arguments: Array(arguments.dropFirst()))
                 let report = try IdleBenchmark.run(options)
                 print(options.json ? report.json : report.text)
-                return report.opened > 0 ? 0 : 1
+                return report.ready > 0 ? 0 : 1
             case "-h", "--help", "help":
                 print(usage)
                 return 0

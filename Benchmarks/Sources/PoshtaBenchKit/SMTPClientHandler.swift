@@ -21,6 +21,8 @@ final class SMTPClientHandler: ChannelInboundHandler {
     private var pipelining = false
     private var sizeOffered = false
     private var transactions = 0
+    /// The number of the message in the current transaction (for its Message-ID).
+    private var nextMessageNumber = 0
     /// The first thing that went wrong in the current transaction.
     private var problem: String?
     private var dataStartedAt: NIODeadline?
@@ -52,6 +54,12 @@ final class SMTPClientHandler: ChannelInboundHandler {
             return
         }
         handle(reply, for: expected.removeFirst())
+    }
+
+    /// Closes the connection without further ado (the run is over).
+    func closeConnection() {
+        quitting = true
+        context?.close(promise: nil)
     }
 
     /// Gives up if the server has owed a reply for longer than `timeout`.
@@ -148,8 +156,6 @@ final class SMTPClientHandler: ChannelInboundHandler {
             send(steps)
         }
     }
-
-    private var nextMessageNumber = 0
 
     /// Sends `steps`' commands: all at once when pipelining, else one per reply.
     private func send(_ steps: [SMTPStep]) {

@@ -10,8 +10,6 @@ final class SessionDriver {
     private(set) var stats = SessionStats()
 
     private let done: EventLoopPromise<SessionStats>
-    private var channel: (any Channel)?
-    private var connecting = false
     /// Claimed for the next connection, not yet begun.
     private var pending: Int?
     /// Begun: commands for it are on the wire.
@@ -20,7 +18,8 @@ final class SessionDriver {
     private var timer: Scheduled<Void>?
     private var deadlineTask: Scheduled<Void>?
     private var stallCheck: Scheduled<Void>?
-    /// The handler of the open connection, for the stall check.
+    /// The handler of the current connection (from its registration on), to check it for
+    /// stalls and to close it at the time limit.
     private var handler: SMTPClientHandler?
     private var finished = false
     /// Made on first use, dropped at the end (its initializer refers back to the driver).
@@ -87,8 +86,8 @@ final class SessionDriver {
 
     /// The connection is gone; `reason` says why if it was not the end of a QUIT.
     func connectionClosed(reason: String?) {
-        channel = nil
         handler = nil
+        guard !finished else { return }
         if inFlight != nil || pending != nil {
             if run.isStopping {
                 stats.unfinished += inFlight == nil ? 0 : 1
@@ -127,7 +126,6 @@ final class SessionDriver {
     }
 
     private func connect() {
-        connecting = true
         stats.connections += 1
         let bootstrap = self.bootstrap ?? makeBootstrap()
         self.bootstrap = bootstrap
@@ -135,20 +133,17 @@ final class SessionDriver {
             .connect(to: run.address)
             .assumeIsolated()
             .whenComplete { [self] result in
-                connecting = false
                 switch result {
                 case .success(let channel):
-                    if run.isStopping || finished {
-                        channel.close(promise: nil)
-                    } else if channel.isActive {
-                        self.channel = channel
+                    if finished {
+                        // Closing from inside the connect callback, before the channel is
+                        // fully active, can lose its channelInactive: close on the next tick.
+                        eventLoop.execute { channel.close(promise: nil) }
                     }
                 case .failure(let error):
-                    if run.isStopping {
-                        pending = nil
-                    } else {
-                        failed("connect: \(error)")
-                    }
+                    guard !finished else { return }
+                    handler = nil
+                    failed("connect: \(error)")
                     nextConnection()
                 }
             }
@@ -178,19 +173,19 @@ final class SessionDriver {
         }
     }
 
-    /// Time is up: stop claiming, cut the connection; what was under way counts as unfinished.
+    /// Time is up: stop claiming, report now (what was under way counts as unfinished) and
+    /// close the connection; whatever its handler reports afterwards is ignored.
     private func abort() {
         run.stop()
-        if let timer {
-            timer.cancel()
-            self.timer = nil
-            pending = nil
-            if channel == nil, !connecting {
-                finish()
-                return
-            }
-        }
-        channel?.close(promise: nil)
+        guard !finished else { return }
+        timer?.cancel()
+        timer = nil
+        if inFlight != nil { stats.unfinished += 1 }
+        inFlight = nil
+        pending = nil
+        let handler = self.handler
+        finish()
+        handler?.closeConnection()
     }
 
     private func finish() {
