@@ -1,5 +1,13 @@
 public import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Cuts the byte stream a client sends into command lines and message bodies.
 ///
 /// It is the one place where line endings are judged, so that a message
@@ -148,6 +156,22 @@ public struct SMTPServerFramer: Sendable {
         let input = pending
         input.withUnsafeBufferPointer { bytes in
             while index < bytes.count {
+                if !previousWasCR && !atLineStart, let base = bytes.baseAddress {
+                    // Inside a line, bytes other than CR and LF need no decision:
+                    // skip to the next CR or LF with memchr and only count them.
+                    let start = UnsafeRawPointer(base)
+                    let crIndex = memchr(start + index, Int32(cr), bytes.count - index)
+                        .map { start.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                    let stop = memchr(start + index, Int32(lf), crIndex - index)
+                        .map { start.distance(to: UnsafeRawPointer($0)) } ?? crIndex
+                    if stop > index {
+                        lineIsDotOnly = false
+                        lineLength += stop - index
+                        if lineLength > SMTPDefaults.maxTextLineLength { sawLongLine = true }
+                        index = stop
+                        continue
+                    }
+                }
                 let byte = bytes[index]
                 if previousWasCR {
                     previousWasCR = false
