@@ -14,6 +14,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -38,6 +41,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Submission users: the users file, password hashes, the AUTH throttle.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Like Postfix cleanup(8): finish the message and put it on the spool.
         .target(
             name: "Intake",
@@ -51,9 +64,11 @@ let package = Package(
         .target(
             name: "SMTPServer",
             dependencies: [
-                "SMTPProtocol", "Intake",
+                "SMTPProtocol", "Intake", "Accounts",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -73,8 +88,12 @@ let package = Package(
         .target(
             name: "PoshtaApp",
             dependencies: [
-                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery",
+                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,9 +114,11 @@ let package = Package(
         .target(
             name: "PoshtaTestSupport",
             dependencies: [
-                "PoshtaApp", "SMTPProtocol", "Spool",
+                "PoshtaApp", "SMTPProtocol", "Spool", "Accounts",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -107,6 +128,8 @@ let package = Package(
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AccountsTests", dependencies: ["Accounts", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),

@@ -46,7 +46,7 @@ public final class Intake: Sendable {
             throw .spoolFailed("\(error)")
         }
         logger.info(
-            "\(id): client=\(envelope.client ?? "unknown"), helo=<\(incoming.client.heloName ?? "")>, from=<\(envelope.sender)>, size=\(finished.count), nrcpt=\(recipients.count) (queue active)"
+            "\(id): client=\(envelope.client ?? "unknown")\(incoming.client.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""), helo=<\(incoming.client.heloName ?? "")>, from=<\(envelope.sender)>, size=\(finished.count), nrcpt=\(recipients.count) (queue active)"
         )
         return id
     }

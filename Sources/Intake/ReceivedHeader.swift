@@ -21,7 +21,7 @@ enum ReceivedHeader {
         if smtpUTF8 { protocolName = "UTF8" + protocolName.dropFirst(protocolName.hasPrefix("E") ? 1 : 0) }
         var lines = ["Received: from \(helo) (unknown \(client.addressLiteral))"]
         var by = "\tby \(hostname) (Poshta) with \(protocolName) id \(queueID)"
-        if let tls = client.tls { by += " (\(tls))" }
+        if let tls = client.tls { by += " (using \(tls))" }
         lines.append(by)
         let date = RFC5322Date.format(secondsSince1970: secondsSince1970)
         if recipients.count == 1 {

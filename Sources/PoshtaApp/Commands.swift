@@ -54,7 +54,12 @@ public enum Commands {
         do {
             let configuration = try PoshtaConfiguration.load(path: configurationPath)
             print(configuration.summary)
-            for warning in configuration.warnings { print("warning: \(warning)") }
+            var warnings = configuration.warnings
+            if configuration.usesTLS {
+                warnings += CertificateCheck.warnings(
+                    certificatePath: configuration.tls.certificate, hostname: configuration.server.hostname)
+            }
+            for warning in warnings { print("warning: \(warning)") }
             print("\(configuration.file): ok")
             return 0
         } catch {

@@ -1,3 +1,4 @@
+import Accounts
 import Delivery
 import Intake
 import SMTPServer
@@ -16,7 +17,9 @@ extension PoshtaConfiguration {
                 SMTPServerConfiguration.Listener(
                     host: listener.host, port: listener.port,
                     mode: listener.mode == .relay ? .relay : .submission,
-                    trustedNetworks: listener.trustedNetworks)
+                    trustedNetworks: listener.trustedNetworks,
+                    tls: SMTPServerConfiguration.TLSMode(rawValue: listener.tls.rawValue) ?? .none,
+                    authWithoutTLS: listener.allowPlaintextAuth)
             },
             maxMessageSize: limits.maxMessageSize, maxRecipients: limits.maxRecipients,
             maxConnections: limits.maxConnections, idleTimeout: limits.idleTimeout, maxErrors: limits.maxErrors,
@@ -33,4 +36,13 @@ extension PoshtaConfiguration {
             suspended: delivery.suspended, minBackoff: delivery.minBackoff, maxBackoff: delivery.maxBackoff,
             maxLifetime: delivery.maxLifetime)
     }
+
+    /// The AUTH throttle's policy from `[auth]`.
+    var throttlePolicy: AuthThrottle.Policy {
+        AuthThrottle.Policy(
+            maxFailures: auth.maxFailures, window: .seconds(auth.failureWindow), coolDown: .seconds(auth.coolDown))
+    }
+
+    /// True when some listener speaks TLS and so needs the certificate.
+    var usesTLS: Bool { listeners.contains { $0.tls != .none } }
 }

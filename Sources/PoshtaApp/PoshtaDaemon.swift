@@ -1,3 +1,4 @@
+import Accounts
 import Delivery
 import Intake
 public import Logging
@@ -38,11 +39,22 @@ public final class PoshtaDaemon: Sendable {
             throw StartupError("cannot open the spool \(configuration.server.spool): \(error)")
         }
         let intake = Intake(configuration: configuration.intake, spool: spool, logger: logger)
+        let tls: TLSCertificateStore?
+        do {
+            tls = try loadCertificate(configuration)
+        } catch {
+            spool.close()
+            throw error
+        }
+        let authentication = Authentication(
+            users: UserDatabase(path: configuration.auth.usersFile, logger: logger),
+            throttle: AuthThrottle(policy: configuration.throttlePolicy),
+            restrictSenders: configuration.auth.restrictSenders)
         let server: SMTPServer
         do {
             server = try await SMTPServer(
-                configuration: configuration.smtpServer, intake: intake, logger: logger,
-                group: MultiThreadedEventLoopGroup.singleton)
+                configuration: configuration.smtpServer, intake: intake, tls: tls, authentication: authentication,
+                logger: logger, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
             spool.close()
             throw StartupError("\(error)")
@@ -51,23 +63,33 @@ public final class PoshtaDaemon: Sendable {
         // Services stop in reverse order: listeners first, the spool last.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: SpoolService(spool: spool)), .init(service: queueManager), .init(service: server)],
+                services: [
+                    .init(service: SpoolService(spool: spool)), .init(service: queueManager),
+                    .init(service: ReloadService(tls: tls, logger: logger)), .init(service: server),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         return PoshtaDaemon(configuration: configuration, spool: spool, server: server, group: group, logger: logger)
     }
 
     /// Settings this version parses but cannot honour yet stop start-up
-    /// rather than being ignored: a listener asked for TLS must not run in clear.
+    /// rather than being ignored.
     static func refuseUnavailableFeatures(_ configuration: PoshtaConfiguration) throws {
-        for (index, listener) in configuration.listeners.enumerated() where listener.tls != .none {
-            throw StartupError(
-                "\(configuration.file): listener[\(index + 1)].tls: \"\(listener.tls.rawValue)\" is not available in this version yet; use \"none\" on a loopback address"
-            )
-        }
         if configuration.delivery.route != .capture {
             throw StartupError(
                 "\(configuration.file): delivery.route: \"\(configuration.delivery.route.rawValue)\" is not available in this version yet; use \"capture\""
+            )
+        }
+    }
+
+    /// The `[tls]` certificate, when a listener needs it.
+    static func loadCertificate(_ configuration: PoshtaConfiguration) throws -> TLSCertificateStore? {
+        guard configuration.usesTLS else { return nil }
+        do {
+            return try TLSCertificateStore(certificatePath: configuration.tls.certificate, keyPath: configuration.tls.key)
+        } catch {
+            throw StartupError(
+                "\(error) — a listener has tls = starttls or implicit; make a certificate with `poshta tls selfsigned --hostname \(configuration.server.hostname)` or set [tls] certificate and key"
             )
         }
     }

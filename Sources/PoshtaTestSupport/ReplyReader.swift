@@ -1,4 +1,6 @@
 import NIOCore
+import NIOSSL
+import NIOTLS
 import SMTPProtocol
 import Synchronization
 
@@ -8,6 +10,7 @@ final class Inbox: Sendable {
     private struct State {
         var parser = SMTPReplyParser()
         var closed = false
+        var tlsVersion: String?
     }
 
     private let state = Mutex(State())
@@ -21,6 +24,24 @@ final class Inbox: Sendable {
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }
+
+    func markTLS(_ version: String) {
+        state.withLock { $0.tlsVersion = version }
+    }
+
+    /// Waits for the TLS handshake; returns the version (`TLSv1.3`).
+    func waitForTLS(timeout: Duration) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let (version, closed) = state.withLock { ($0.tlsVersion, $0.closed) }
+            if let version { return version }
+            if closed { throw TestSMTPClient.Failure(description: "the connection closed during the TLS handshake") }
+            guard ContinuousClock.now < deadline else {
+                throw TestSMTPClient.Failure(description: "no TLS handshake within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
 
     func next(timeout: Duration) async throws -> SMTPReply {
         let deadline = ContinuousClock.now + timeout
@@ -58,6 +79,14 @@ final class InboxHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inbox.receive(unwrapInboundIn(data))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            let version = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).tlsVersion
+            inbox.markTLS(version.map { "\($0)" } ?? "TLS")
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

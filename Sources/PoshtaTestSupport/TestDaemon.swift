@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Logging
 public import PoshtaApp
@@ -14,8 +15,24 @@ public final class TestDaemon: Sendable {
     /// Starts a daemon. `configuration` is TOML added after the `[server]`
     /// section; when it has no `[[listener]]`, one relay listener on
     /// 127.0.0.1:0 is added. The spool is `<directory>/spool`.
-    public init(configuration extra: String = "", hostname: String = "mail.test") async throws {
+    ///
+    /// With `tls`, a self-signed certificate is written to `tls/` first (the
+    /// `[tls]` defaults); `users` go into the users file (`[auth]` default),
+    /// hashed with the cheap test cost.
+    public init(
+        configuration extra: String = "", hostname: String = "mail.test", tls: Bool = false,
+        users: [(name: String, password: String, senders: [String])] = []
+    ) async throws {
         let directory = try TemporaryDirectory()
+        if tls { try TestCertificate.write(in: directory, hostname: hostname) }
+        if !users.isEmpty {
+            let records = try users.map { user in
+                UserRecord(
+                    name: user.name, hash: try PasswordHash.make(password: user.password, cost: .fastForTests),
+                    senders: user.senders)
+            }
+            try UsersFile.write(records, to: "\(directory.path)/users")
+        }
         var text = """
             [server]
             hostname = "\(hostname)"

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+public import NIOSSL
 public import SMTPProtocol
 
 /// An SMTP client for tests that sends exactly the bytes it is given and
@@ -18,10 +19,11 @@ public final class TestSMTPClient: Sendable {
         self.inbox = inbox
     }
 
-    /// Connects (optionally from a given local address, e.g. 127.0.0.2).
-    public static func connect(host: String = "127.0.0.1", port: Int, from localAddress: String? = nil) async throws
-        -> TestSMTPClient
-    {
+    /// Connects (optionally from a given local address, e.g. 127.0.0.2;
+    /// with `tls`, TLS from the first byte as on port 465).
+    public static func connect(
+        host: String = "127.0.0.1", port: Int, from localAddress: String? = nil, tls: Bool = false
+    ) async throws -> TestSMTPClient {
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
         if let localAddress {
@@ -29,9 +31,41 @@ public final class TestSMTPClient: Sendable {
         }
         let inbox = Inbox()
         let channel = try await bootstrap.channelInitializer { channel in
-            channel.pipeline.addHandler(InboxHandler(inbox: inbox))
+            channel.eventLoop.makeCompletedFuture {
+                if tls { try channel.pipeline.syncOperations.addHandler(try Self.makeTLSHandler()) }
+                try channel.pipeline.syncOperations.addHandler(InboxHandler(inbox: inbox))
+            }
         }.connect(host: host, port: port).get()
-        return TestSMTPClient(channel: channel, inbox: inbox)
+        let client = TestSMTPClient(channel: channel, inbox: inbox)
+        if tls { _ = try await inbox.waitForTLS(timeout: .seconds(10)) }
+        return client
+    }
+
+    /// Starts TLS on this connection (after the server's 220 to STARTTLS) and
+    /// waits for the handshake; returns the version, e.g. `tlsv13`.
+    @discardableResult
+    public func startTLS() async throws -> String {
+        let handler = try Self.makeTLSHandler()
+        let channel = self.channel
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+        }.get()
+        return try await inbox.waitForTLS(timeout: .seconds(10))
+    }
+
+    /// The certificate the server showed, once TLS is up.
+    public func peerCertificate() async throws -> NIOSSLCertificate? {
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+        }.get()
+    }
+
+    /// Tests make their own certificates, so the client does not verify them.
+    private static func makeTLSHandler() throws -> NIOSSLClientHandler {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return try NIOSSLClientHandler(context: NIOSSLContext(configuration: configuration), serverHostname: nil)
     }
 
     /// Sends raw bytes.

@@ -47,8 +47,9 @@ public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
             var text = "\(code)\(separator)"
             if let enhancedCode { text += "\(enhancedCode) " }
             text += line
-            // `250\r\n`, not `250 \r\n`: the grammar has no space before an empty text.
-            if line.isEmpty && separator == " " && enhancedCode == nil { text.removeLast() }
+            // `250\r\n`, not `250 \r\n`: RFC 5321's grammar has no space before an
+            // empty text. A 334 challenge keeps it: RFC 4954 §4 writes `"334" SP [base64]`.
+            if line.isEmpty && separator == " " && enhancedCode == nil && code != 334 { text.removeLast() }
             out.append(contentsOf: text.utf8)
             out.append(contentsOf: [0x0D, 0x0A])
         }

@@ -11,4 +11,7 @@ public enum SMTPServerAction: Hashable, Sendable {
     case spool(MailTransaction, [UInt8])
     /// Send the reply (220), then start TLS (RFC 3207).
     case replyAndStartTLS(SMTPReply)
+    /// Check these credentials (RFC 4954), then report with
+    /// `SMTPServerStateMachine.authenticationFinished(user:succeeded:)`.
+    case authenticate(mechanism: String, user: String, password: String)
 }

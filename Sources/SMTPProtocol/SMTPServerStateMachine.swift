@@ -14,12 +14,19 @@ public struct SMTPServerStateMachine: Sendable {
         public var maxRecipients: Int
         /// Errors (5xx replies) a session may cause before it is closed with 421.
         public var maxErrors: Int
+        /// STARTTLS is advertised (until TLS is active).
         public var offersStartTLS: Bool
+        /// SASL mechanisms offered (`PLAIN`, `LOGIN`); empty: no AUTH.
         public var authMechanisms: [String]
+        /// AUTH before TLS (a loopback listener's explicit choice); otherwise 538.
+        public var authWithoutTLS: Bool
+        /// Submission: MAIL needs AUTH first (RFC 6409 §4.3).
+        public var requiresAuthentication: Bool
 
         public init(
             hostname: String, maxMessageSize: Int, maxRecipients: Int, maxErrors: Int,
-            offersStartTLS: Bool = false, authMechanisms: [String] = []
+            offersStartTLS: Bool = false, authMechanisms: [String] = [], authWithoutTLS: Bool = false,
+            requiresAuthentication: Bool = false
         ) {
             self.hostname = hostname
             self.maxMessageSize = maxMessageSize
@@ -27,7 +34,16 @@ public struct SMTPServerStateMachine: Sendable {
             self.maxErrors = maxErrors
             self.offersStartTLS = offersStartTLS
             self.authMechanisms = authMechanisms
+            self.authWithoutTLS = authWithoutTLS
+            self.requiresAuthentication = requiresAuthentication
         }
+    }
+
+    /// Where a multi-step AUTH exchange stands (RFC 4954 §4).
+    enum SASLStep: Sendable, Hashable {
+        case plainResponse
+        case loginUsername
+        case loginPassword(user: String)
     }
 
     public let configuration: Configuration
@@ -40,10 +56,20 @@ public struct SMTPServerStateMachine: Sendable {
     public private(set) var isExtended = false
     public private(set) var transaction: MailTransaction?
     public private(set) var errorCount = 0
+    /// TLS is active: after STARTTLS, or from the start on an implicit-TLS listener.
+    public private(set) var isEncrypted: Bool
+    /// The user who authenticated, once AUTH succeeded.
+    public private(set) var authenticatedUser: String?
+    /// An AUTH exchange waiting for the client's next response line.
+    var saslStep: SASLStep?
+    /// May this user send with this envelope sender ("" for `<>`)? The
+    /// session passes the users database's rule; the default allows all.
+    public var senderAllowed: @Sendable (_ sender: String, _ user: String) -> Bool = { _, _ in true }
 
-    public init(configuration: Configuration, clientMayRelay: Bool) {
+    public init(configuration: Configuration, clientMayRelay: Bool, isEncrypted: Bool = false) {
         self.configuration = configuration
         self.clientMayRelay = clientMayRelay
+        self.isEncrypted = isEncrypted
     }
 
     // MARK: Replies the session sends on its own
@@ -65,6 +91,8 @@ public struct SMTPServerStateMachine: Sendable {
     /// A frame from the framer in command mode.
     public mutating func receive(_ frame: SMTPServerFramer.Frame) -> SMTPServerAction {
         switch frame {
+        case .command(let line) where saslStep != nil:
+            return saslResponse(line)
         case .command(let line):
             do {
                 return receive(try SMTPCommandParser.parse(line))
@@ -118,13 +146,14 @@ public struct SMTPServerStateMachine: Sendable {
             return .reply(
                 SMTPReply(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321"))
         case .startTLS:
+            guard !isEncrypted else { return fail(SMTPReply(503, "5.5.1", "TLS is already active")) }
             guard configuration.offersStartTLS else {
                 return fail(SMTPReply(502, "5.5.1", "STARTTLS is not offered on this listener"))
             }
             transaction = nil
             return .replyAndStartTLS(SMTPReply(220, "2.0.0", "Ready to start TLS"))
-        case .auth:
-            return fail(SMTPReply(502, "5.5.1", "AUTH is not offered on this listener"))
+        case .auth(let mechanism, let initialResponse):
+            return auth(mechanism, initialResponse)
         }
     }
 
@@ -134,14 +163,32 @@ public struct SMTPServerStateMachine: Sendable {
         reply.isPositive ? .reply(reply) : fail(reply)
     }
 
+    /// TLS is up after STARTTLS: the session starts over (RFC 3207 §4.2),
+    /// the client must say EHLO again, and STARTTLS is no longer offered.
+    public mutating func tlsStarted() {
+        isEncrypted = true
+        heloName = nil
+        isExtended = false
+        transaction = nil
+        saslStep = nil
+    }
+
+    /// The outcome of `.authenticate`.
+    public mutating func authenticationFinished(user: String, succeeded: Bool) -> SMTPServerAction {
+        guard succeeded else {
+            return fail(SMTPReply(535, "5.7.8", "Authentication credentials invalid"))
+        }
+        authenticatedUser = user
+        clientMayRelay = true
+        return .reply(SMTPReply(235, "2.7.0", "Authentication successful"))
+    }
+
     // MARK: Commands
 
     private var ehloReply: SMTPReply {
         var lines = [configuration.hostname, "PIPELINING", "SIZE \(configuration.maxMessageSize)"]
-        if configuration.offersStartTLS { lines.append("STARTTLS") }
-        if !configuration.authMechanisms.isEmpty {
-            lines.append("AUTH " + configuration.authMechanisms.joined(separator: " "))
-        }
+        if configuration.offersStartTLS && !isEncrypted { lines.append("STARTTLS") }
+        if offersAuth { lines.append("AUTH " + configuration.authMechanisms.joined(separator: " ")) }
         lines += ["ENHANCEDSTATUSCODES", "8BITMIME", "SMTPUTF8"]
         return SMTPReply(code: 250, enhancedCode: nil, lines: lines)
     }
@@ -149,6 +196,12 @@ public struct SMTPServerStateMachine: Sendable {
     private mutating func mail(_ sender: ReversePath, _ parameters: MailParameters) -> SMTPServerAction {
         guard heloName != nil else { return fail(SMTPReply(503, "5.5.1", "Send EHLO or HELO first")) }
         guard transaction == nil else { return fail(SMTPReply(503, "5.5.1", "Nested MAIL command")) }
+        if configuration.requiresAuthentication && authenticatedUser == nil {
+            return fail(SMTPReply(530, "5.7.0", "Authentication required: log in with AUTH before MAIL"))
+        }
+        if let user = authenticatedUser, !senderAllowed(sender.address, user) {
+            return fail(SMTPReply(553, "5.7.1", "\(sender): sender address not owned by user \(user)"))
+        }
         if !isExtended && !parameters.all.isEmpty {
             return fail(SMTPReply(555, "5.5.4", "MAIL FROM parameters need EHLO, not HELO"))
         }
@@ -220,7 +273,7 @@ public struct SMTPServerStateMachine: Sendable {
     }
 
     /// Counts a 5xx reply; past the session's budget, adds 421 and closes.
-    private mutating func fail(_ reply: SMTPReply) -> SMTPServerAction {
+    mutating func fail(_ reply: SMTPReply) -> SMTPServerAction {
         guard reply.isPermanentFailure else { return .reply(reply) }
         errorCount += 1
         if errorCount >= configuration.maxErrors {

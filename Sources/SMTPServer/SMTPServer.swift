@@ -2,6 +2,7 @@ public import Intake
 public import Logging
 public import NIOCore
 import NIOPosix
+import NIOSSL
 public import ServiceLifecycle
 
 /// The SMTP listeners as one service: bound before the service group starts
@@ -25,6 +26,8 @@ public final class SMTPServer: Service, Sendable {
     private let listeners: [BoundListener]
     private let registry: ConnectionRegistry
     private let intake: Intake
+    private let tls: TLSCertificateStore?
+    private let authentication: Authentication?
     private let logger: Logger
     private let group: any EventLoopGroup
 
@@ -32,19 +35,27 @@ public final class SMTPServer: Service, Sendable {
     public var boundAddresses: [SocketAddress] { listeners.compactMap { $0.channel.channel.localAddress } }
 
     /// Binds every listener; throws `BindError` naming the first that fails.
+    /// - Parameters:
+    ///   - tls: the certificate for listeners with `tls` other than none (required for them).
+    ///   - authentication: users and throttle for AUTH; nil offers no AUTH.
     public init(
-        configuration: SMTPServerConfiguration, intake: Intake, logger: Logger,
-        group: any EventLoopGroup
+        configuration: SMTPServerConfiguration, intake: Intake, tls: TLSCertificateStore?,
+        authentication: Authentication?, logger: Logger, group: any EventLoopGroup
     ) async throws {
         self.configuration = configuration
         self.intake = intake
+        self.tls = tls
+        self.authentication = authentication
         self.logger = logger
         self.group = group
         self.registry = ConnectionRegistry(limit: configuration.maxConnections)
         var bound: [BoundListener] = []
         do {
             for listener in configuration.listeners {
-                let channel = try await Self.bind(listener, configuration: configuration, group: group)
+                if listener.tls != .none && tls == nil {
+                    throw BindError(address: listener.address, reason: "tls = \"\(listener.tls.rawValue)\" needs a certificate and key ([tls])")
+                }
+                let channel = try await Self.bind(listener, configuration: configuration, tls: tls, group: group)
                 bound.append(BoundListener(listener: listener, channel: channel))
             }
         } catch {
@@ -55,7 +66,8 @@ public final class SMTPServer: Service, Sendable {
     }
 
     private static func bind(
-        _ listener: SMTPServerConfiguration.Listener, configuration: SMTPServerConfiguration, group: any EventLoopGroup
+        _ listener: SMTPServerConfiguration.Listener, configuration: SMTPServerConfiguration,
+        tls: TLSCertificateStore?, group: any EventLoopGroup
     ) async throws -> NIOAsyncChannel<NIOAsyncChannel<SessionInput, ByteBuffer>, Never> {
         let idle = TimeAmount.seconds(Int64(configuration.idleTimeout))
         do {
@@ -66,6 +78,10 @@ public final class SMTPServer: Service, Sendable {
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(host: listener.host, port: listener.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if listener.tls == .implicit, let context = tls?.context {
+                            // RFC 8314: TLS from the first byte; the greeting goes out encrypted.
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                        }
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                         try channel.pipeline.syncOperations.addHandler(SessionInputHandler())
                         return try NIOAsyncChannel<SessionInput, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -97,7 +113,8 @@ public final class SMTPServer: Service, Sendable {
         for bound in listeners {
             var resolved = bound.listener
             resolved.port = bound.channel.channel.localAddress?.port ?? resolved.port
-            logger.notice("listening on \(resolved.address) (\(resolved.mode.rawValue))")
+            let tls = resolved.tls == .none ? "" : ", tls \(resolved.tls.rawValue)"
+            logger.notice("listening on \(resolved.address) (\(resolved.mode.rawValue)\(tls))")
         }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
@@ -119,7 +136,8 @@ public final class SMTPServer: Service, Sendable {
                     sessions.addTask {
                         let session = SMTPSession(
                             connection: connection, configuration: self.configuration, listener: bound.listener,
-                            intake: self.intake, logger: self.logger)
+                            intake: self.intake, tls: self.tls, authentication: self.authentication,
+                            logger: self.logger)
                         await session.run(registry: self.registry)
                     }
                 }

@@ -15,6 +15,16 @@ public struct SMTPServerConfiguration: Sendable {
         case submission
     }
 
+    /// TLS on a listener.
+    public enum TLSMode: String, Sendable {
+        /// Clear text only.
+        case none
+        /// STARTTLS offered, upgraded in place (RFC 3207).
+        case starttls
+        /// TLS from the first byte (RFC 8314, port 465).
+        case implicit
+    }
+
     /// One listening address.
     public struct Listener: Sendable {
         public var host: String
@@ -22,12 +32,20 @@ public struct SMTPServerConfiguration: Sendable {
         public var port: Int
         public var mode: Mode
         public var trustedNetworks: [IPNetwork]
+        public var tls: TLSMode
+        /// AUTH offered before TLS (only ever on a loopback listener).
+        public var authWithoutTLS: Bool
 
-        public init(host: String, port: Int, mode: Mode, trustedNetworks: [IPNetwork]) {
+        public init(
+            host: String, port: Int, mode: Mode, trustedNetworks: [IPNetwork], tls: TLSMode = .none,
+            authWithoutTLS: Bool = false
+        ) {
             self.host = host
             self.port = port
             self.mode = mode
             self.trustedNetworks = trustedNetworks
+            self.tls = tls
+            self.authWithoutTLS = authWithoutTLS
         }
 
         /// `127.0.0.1:25` or `[::1]:25`.

@@ -1,6 +1,7 @@
 import Intake
 import Logging
 import NIOCore
+import NIOSSL
 import SMTPProtocol
 
 /// One client connection: greeting, then commands and messages until QUIT,
@@ -9,66 +10,72 @@ import SMTPProtocol
 /// The loop reads like RFC 5321: bytes go into the framer, frames into the
 /// state machine, and its actions come out as replies (buffered while the
 /// client pipelines, flushed when its input is used up — RFC 2920 §3.2),
-/// a switch to DATA, a message for Intake, or the end.
+/// a switch to DATA, a message for Intake, TLS, an AUTH check, or the end.
 struct SMTPSession {
     let connection: NIOAsyncChannel<SessionInput, ByteBuffer>
     let configuration: SMTPServerConfiguration
     let listener: SMTPServerConfiguration.Listener
     let intake: Intake
+    let tls: TLSCertificateStore?
+    let authentication: Authentication?
     let logger: Logger
+
+    /// What the loop tracks besides the state machine.
+    struct Progress {
+        var framer = SMTPServerFramer()
+        /// STARTTLS answered: everything read until the handshake is plaintext to drop.
+        var awaitingTLS = false
+        /// `TLSv1.3` once TLS is up.
+        var tlsVersion: String?
+        var stopRequested = false
+    }
 
     func run(registry: ConnectionRegistry) async {
         let channel = connection.channel
         let peer = channel.remoteAddress
         let peerText = peer.map(Self.describe) ?? "unknown"
-        let machineConfiguration = SMTPServerStateMachine.Configuration(
-            hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize,
-            maxRecipients: configuration.maxRecipients, maxErrors: configuration.maxErrors)
-        let mayRelay =
-            listener.mode == .relay && peer.map { address in listener.trustedNetworks.contains { $0.contains(address) } } == true
-        var machine = SMTPServerStateMachine(configuration: machineConfiguration, clientMayRelay: mayRelay)
+        var machine = makeStateMachine(peer: peer)
         let admission = registry.admit(channel)
         defer { if admission == .admitted { registry.remove(channel) } }
 
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var replies = ReplyBuffer(allocator: channel.allocator)
-                switch admission {
-                case .admitted:
-                    logger.debug("connect from \(peerText)")
-                case .overLimit:
-                    logger.warning("\(peerText): refused: \(configuration.maxConnections) connections are open (max_connections)")
-                    replies.append(machine.tooManyConnectionsReply)
-                    try await replies.flush(to: outbound)
-                    return
-                case .shuttingDown:
-                    replies.append(machine.shutdownReply)
+                if let refusal = refusal(admission, peer: peer, peerText: peerText, machine: machine) {
+                    replies.append(refusal)
                     try await replies.flush(to: outbound)
                     return
                 }
+                logger.debug("connect from \(peerText)")
                 replies.append(machine.greeting)
                 try await replies.flush(to: outbound)
 
-                var framer = SMTPServerFramer()
-                var stopRequested = false
+                var progress = Progress()
                 for try await input in inbound {
                     switch input {
                     case .bytes(let bytes):
-                        framer.append(bytes)
+                        // After STARTTLS, what came in clear before the handshake is
+                        // never read (CVE-2011-0411): the framer dropped its buffer
+                        // and these bytes go the same way.
+                        if progress.awaitingTLS { continue }
+                        progress.framer.append(bytes)
+                    case .tlsEstablished(let version):
+                        progress.tlsVersion = version
+                        if progress.awaitingTLS {
+                            progress.awaitingTLS = false
+                            machine.tlsStarted()
+                        }
+                        logger.debug("\(peerText): \(version) established")
                     case .idleTimeout:
                         logger.info("\(peerText): timeout after \(configuration.idleTimeout) s without input")
                         replies.append(machine.idleTimeoutReply)
                         try await replies.flush(to: outbound)
                         return
                     case .shutdown:
-                        stopRequested = true
+                        progress.stopRequested = true
                     }
-                    while let frame = framer.next() {
-                        var action = machine.receive(frame)
-                        if case .spool(let transaction, let content) = action {
-                            let reply = await spool(transaction, content, machine: machine, peer: peer)
-                            action = machine.spoolFinished(reply)
-                        }
+                    while !progress.awaitingTLS, let frame = progress.framer.next() {
+                        let action = await resolve(machine.receive(frame), &machine, progress: progress, peer: peer)
                         switch action {
                         case .reply(let reply):
                             note(reply, peer: peerText, machine: machine)
@@ -76,7 +83,7 @@ struct SMTPSession {
                         case .replyAndReadMessage(let reply):
                             replies.append(reply)
                             try await replies.flush(to: outbound)
-                            framer.beginData(maxMessageSize: configuration.maxMessageSize)
+                            progress.framer.beginData(maxMessageSize: configuration.maxMessageSize)
                         case .replyAndClose(let closing):
                             for reply in closing {
                                 note(reply, peer: peerText, machine: machine)
@@ -85,36 +92,138 @@ struct SMTPSession {
                             try await replies.flush(to: outbound)
                             return
                         case .replyAndStartTLS(let reply):
-                            // No listener offers STARTTLS yet, so the state machine never asks.
                             replies.append(reply)
-                        case .spool:
-                            break
+                            try await startTLS(after: &replies, channel: channel)
+                            progress.framer.discardBuffered()
+                            progress.awaitingTLS = true
+                        case .spool, .authenticate:
+                            break  // resolved above
                         }
                     }
-                    if stopRequested && !framer.isReadingMessage {
+                    if progress.stopRequested && !progress.framer.isReadingMessage {
                         replies.append(machine.shutdownReply)
                         try await replies.flush(to: outbound)
                         return
                     }
                     try await replies.flush(to: outbound)
                 }
-                if framer.isReadingMessage {
+                if progress.framer.isReadingMessage {
                     logger.info("\(peerText): lost connection in DATA; nothing was queued")
                 }
             }
+        } catch let error as NIOSSLError {
+            logger.info("\(peerText): TLS failed: \(error)")
         } catch {
             logger.debug("\(peerText): connection ended: \(error)")
         }
         logger.debug("disconnect from \(peerText)")
     }
 
+    private func makeStateMachine(peer: SocketAddress?) -> SMTPServerStateMachine {
+        let configuration = SMTPServerStateMachine.Configuration(
+            hostname: self.configuration.hostname, maxMessageSize: self.configuration.maxMessageSize,
+            maxRecipients: self.configuration.maxRecipients, maxErrors: self.configuration.maxErrors,
+            offersStartTLS: listener.tls == .starttls && tls != nil,
+            authMechanisms: authentication?.mechanisms ?? [],
+            authWithoutTLS: listener.authWithoutTLS,
+            requiresAuthentication: listener.mode == .submission)
+        let trusted = peer.map { address in listener.trustedNetworks.contains { $0.contains(address) } } == true
+        var machine = SMTPServerStateMachine(
+            configuration: configuration, clientMayRelay: listener.mode == .relay && trusted,
+            isEncrypted: listener.tls == .implicit)
+        if let authentication, authentication.restrictSenders {
+            let users = authentication.users
+            machine.senderAllowed = { sender, user in users.mayUse(sender: sender, user: user) }
+        }
+        return machine
+    }
+
+    /// The reply that ends a connection at once, if it must: over the
+    /// connection limit, stopping, or a client in its AUTH cool-down.
+    private func refusal(
+        _ admission: ConnectionRegistry.Admission, peer: SocketAddress?, peerText: String,
+        machine: SMTPServerStateMachine
+    ) -> SMTPReply? {
+        switch admission {
+        case .overLimit:
+            logger.warning("\(peerText): refused: \(configuration.maxConnections) connections are open (max_connections)")
+            return machine.tooManyConnectionsReply
+        case .shuttingDown:
+            return machine.shutdownReply
+        case .admitted:
+            if let address = peer?.ipAddress, authentication?.throttle.isBlocked(address: address) == true {
+                logger.info("\(peerText): refused: in the cool-down after repeated AUTH failures")
+                return SMTPReply(
+                    421, "4.7.0", "\(configuration.hostname) Too many failed authentications from your address; try again later")
+            }
+            return nil
+        }
+    }
+
+    /// Sends the 220 for STARTTLS and puts TLS first in the pipeline in one
+    /// event-loop turn, so that nothing the client sends after it is read
+    /// in clear.
+    private func startTLS(after replies: inout ReplyBuffer, channel: any Channel) async throws {
+        guard let context = tls?.context else { return }
+        let bytes = replies.take()
+        try await channel.eventLoop.submit {
+            channel.writeAndFlush(bytes, promise: nil)
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+        }.get()
+    }
+
+    /// Does the work an action asks for (spool a message, check a password)
+    /// and returns the action that answers the client.
+    private func resolve(
+        _ action: SMTPServerAction, _ machine: inout SMTPServerStateMachine, progress: Progress, peer: SocketAddress?
+    ) async -> SMTPServerAction {
+        switch action {
+        case .spool(let transaction, let content):
+            let reply = await spool(transaction, content, machine: machine, peer: peer, tlsVersion: progress.tlsVersion)
+            return machine.spoolFinished(reply)
+        case .authenticate(let mechanism, let user, let password):
+            return await authenticate(mechanism: mechanism, user: user, password: password, &machine, peer: peer)
+        default:
+            return action
+        }
+    }
+
+    /// Checks credentials; a failure is answered after the throttle's delay,
+    /// and the client is disconnected when it has failed too often.
+    private func authenticate(
+        mechanism: String, user: String, password: String, _ machine: inout SMTPServerStateMachine,
+        peer: SocketAddress?
+    ) async -> SMTPServerAction {
+        let peerText = peer.map(Self.describe) ?? "unknown"
+        let address = peer?.ipAddress ?? "unknown"
+        guard let authentication else { return machine.authenticationFinished(user: user, succeeded: false) }
+        if await authentication.users.verify(name: user, password: password) {
+            authentication.throttle.recordSuccess(address: address)
+            logger.info("\(peerText): sasl_method=\(mechanism), sasl_username=\(user)")
+            return machine.authenticationFinished(user: user, succeeded: true)
+        }
+        logger.warning("\(peerText): SASL \(mechanism) authentication failed for user \(user)")
+        switch authentication.throttle.recordFailure(address: address) {
+        case .retry(let delay):
+            try? await Task.sleep(for: delay)
+            return machine.authenticationFinished(user: user, succeeded: false)
+        case .disconnect:
+            logger.warning("\(peerText): too many AUTH failures; disconnected and refused for a cool-down")
+            return .replyAndClose([
+                SMTPReply(535, "5.7.8", "Authentication credentials invalid"),
+                SMTPReply(421, "4.7.0", "\(configuration.hostname) Too many failed authentications; closing connection"),
+            ])
+        }
+    }
+
     /// Hands the message to Intake and turns the outcome into the reply.
     private func spool(
-        _ transaction: MailTransaction, _ content: [UInt8], machine: SMTPServerStateMachine, peer: SocketAddress?
+        _ transaction: MailTransaction, _ content: [UInt8], machine: SMTPServerStateMachine, peer: SocketAddress?,
+        tlsVersion: String?
     ) async -> SMTPReply {
         let client = ClientDescription(
             address: peer?.ipAddress ?? "unknown", port: peer?.port, heloName: machine.heloName,
-            extended: machine.isExtended)
+            extended: machine.isExtended, tls: tlsVersion, authenticatedUser: machine.authenticatedUser)
         do {
             let id = try await intake.accept(IncomingMessage(transaction: transaction, content: content, client: client))
             return SMTPReply(250, "2.0.0", "Ok: queued as \(id)")
@@ -132,7 +241,7 @@ struct SMTPSession {
     static func describe(_ address: SocketAddress) -> String {
         guard let ip = address.ipAddress else { return "\(address)" }
         let port = address.port.map { ":\($0)" } ?? ""
-        return ip.contains(":") ? "[\(ip)]\(port)" : "[\(ip)]\(port)"
+        return "[\(ip)]\(port)"
     }
 }
 
@@ -148,10 +257,15 @@ struct ReplyBuffer {
         buffer.writeBytes(reply.encoded)
     }
 
-    mutating func flush(to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        guard buffer.readableBytes > 0 else { return }
+    /// The buffered bytes, leaving the buffer empty.
+    mutating func take() -> ByteBuffer {
         let out = buffer
         buffer.clear()
-        try await outbound.write(out)
+        return out
+    }
+
+    mutating func flush(to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        guard buffer.readableBytes > 0 else { return }
+        try await outbound.write(take())
     }
 }

@@ -1,4 +1,6 @@
 import NIOCore
+import NIOSSL
+import NIOTLS
 
 /// What a session reads from its channel: bytes, or an event that the
 /// pipeline turned into input so that the session loop sees it in order.
@@ -8,6 +10,9 @@ enum SessionInput: Sendable {
     case idleTimeout
     /// The daemon is stopping.
     case shutdown
+    /// The TLS handshake finished; the text names the version (`TLSv1.3`).
+    /// Bytes read before this on a STARTTLS session were plaintext.
+    case tlsEstablished(String)
 }
 
 /// Sent down a session's pipeline when the daemon stops.
@@ -23,17 +28,26 @@ final class SessionInputHandler: ChannelInboundHandler, Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
         // NIOAsyncChannel hands reads to the session only on readComplete,
         // so an event must be followed by one or it waits for the next bytes.
+        switch event {
         case let idle as IdleStateHandler.IdleStateEvent where idle == .read:
-            context.fireChannelRead(wrapInboundOut(.idleTimeout))
-            context.fireChannelReadComplete()
+            deliver(.idleTimeout, context: context)
         case is SessionShutdownEvent:
-            context.fireChannelRead(wrapInboundOut(.shutdown))
-            context.fireChannelReadComplete()
+            deliver(.shutdown, context: context)
+        case let tls as TLSUserEvent:
+            if case .handshakeCompleted = tls {
+                let version = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).tlsVersion
+                deliver(.tlsEstablished(version?.name ?? "TLS"), context: context)
+            }
+            context.fireUserInboundEventTriggered(event)
         default:
             context.fireUserInboundEventTriggered(event)
         }
+    }
+
+    private func deliver(_ input: SessionInput, context: ChannelHandlerContext) {
+        context.fireChannelRead(wrapInboundOut(input))
+        context.fireChannelReadComplete()
     }
 }

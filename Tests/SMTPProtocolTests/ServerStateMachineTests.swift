@@ -37,14 +37,19 @@ struct ServerStateMachineTests {
         #expect(machine.isExtended)
     }
 
-    @Test("EHLO lists STARTTLS and AUTH when the listener offers them")
+    @Test("EHLO lists STARTTLS before TLS, and AUTH only once TLS is up")
     func ehloWithTLSAndAuth() {
         var machine = makeMachine(offersStartTLS: true, authMechanisms: ["PLAIN", "LOGIN"])
-        let lines = machine.send("EHLO client.example.com").replies.first?.lines ?? []
-        #expect(lines.contains("STARTTLS"))
-        #expect(lines.contains("AUTH PLAIN LOGIN"))
-        #expect(lines.first == "mx.example.com")
-        #expect(lines.last == "SMTPUTF8")
+        let before = machine.send("EHLO client.example.com").replies.first?.lines ?? []
+        #expect(before.contains("STARTTLS"))
+        #expect(!before.contains { $0.hasPrefix("AUTH") })
+        #expect(before.first == "mx.example.com")
+        #expect(before.last == "SMTPUTF8")
+        #expect(machine.send("STARTTLS").status == "220 2.0.0")
+        machine.tlsStarted()
+        let after = machine.send("EHLO client.example.com").replies.first?.lines ?? []
+        #expect(after.contains("AUTH PLAIN LOGIN"))
+        #expect(!after.contains("STARTTLS"))
     }
 
     @Test("HELO answers with the host name alone and turns extensions off")

@@ -112,12 +112,12 @@ extension SMTPServerStateMachine {
 }
 
 extension SMTPServerAction {
-    /// The replies the session sends for this action (none for `.spool`).
+    /// The replies the session sends for this action (none for `.spool` and `.authenticate`).
     var replies: [SMTPReply] {
         switch self {
         case .reply(let reply), .replyAndReadMessage(let reply), .replyAndStartTLS(let reply): [reply]
         case .replyAndClose(let replies): replies
-        case .spool: []
+        case .spool, .authenticate: []
         }
     }
 

@@ -32,10 +32,13 @@ public struct ListenerSection: Sendable, Equatable {
     public var trustedNetworks: [IPNetwork]
     /// Default `none`.
     public var tls: ListenerTLSMode
+    /// Offer AUTH before TLS (key `allow_plaintext_auth`, default false);
+    /// allowed only on a loopback address, where nobody can listen in.
+    public var allowPlaintextAuth: Bool = false
 }
 
 extension ListenerSection {
-    static let keys = ["address", "mode", "trusted_networks", "tls"]
+    static let keys = ["address", "mode", "trusted_networks", "tls", "allow_plaintext_auth"]
     static let defaultTrustedNetworks = ["127.0.0.0/8", "::1/128"]
 
     /// The listener used when the file has no `[[listener]]`.
@@ -62,6 +65,13 @@ extension ListenerSection {
         port = parsed.port
         mode = try reader.choice("mode", default: .relay)
         tls = try reader.choice("tls", default: .none)
+        allowPlaintextAuth = try reader.bool("allow_plaintext_auth", default: false)
+        if allowPlaintextAuth && !(host.hasPrefix("127.") || host == "::1") {
+            throw reader.error(
+                "allow_plaintext_auth",
+                "true is only allowed on a loopback address (127.0.0.0/8 or ::1), not on \(host): passwords would cross the network in clear"
+            )
+        }
 
         if let networks = try reader.stringArray("trusted_networks") {
             var parsedNetworks: [IPNetwork] = []
