@@ -1,3 +1,4 @@
+import Accounts
 import Logging
 import NIOCore
 import NIOPosix
@@ -58,6 +59,11 @@ public enum Commands {
             if configuration.usesTLS {
                 warnings += CertificateCheck.warnings(
                     certificatePath: configuration.tls.certificate, hostname: configuration.server.hostname)
+            }
+            do {
+                _ = try UsersFile.read(path: configuration.auth.usersFile)
+            } catch {
+                warnings.append("\(error) (the daemon keeps the last good users until it is fixed)")
             }
             for warning in warnings { print("warning: \(warning)") }
             print("\(configuration.file): ok")

@@ -305,6 +305,10 @@ extension UserCommands {
 nonisolated(unsafe) private var echoRestore: (descriptor: Int32, settings: termios)?
 
 private func restoreEchoAndExit(_ signal: Int32) {
-    if var saved = echoRestore { _ = tcsetattr(saved.descriptor, TCSAFLUSH, &saved.settings) }
+    if var saved = echoRestore {
+        _ = tcsetattr(saved.descriptor, TCSAFLUSH, &saved.settings)
+        var newline: UInt8 = 0x0A
+        _ = write(saved.descriptor, &newline, 1)  // async-signal-safe, unlike print
+    }
     _exit(128 + signal)
 }

@@ -1,7 +1,7 @@
 /// A client command, parsed. One case per verb Poshta knows.
 ///
 /// - SeeAlso: RFC 5321 §4.1.1
-public enum SMTPCommand: Hashable, Sendable {
+public enum SMTPCommand: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// `EHLO domain` — RFC 5321 §4.1.1.1. The argument is kept as sent.
     case ehlo(String)
     /// `HELO domain` — RFC 5321 §4.1.1.1.
@@ -65,6 +65,14 @@ public enum SMTPCommand: Hashable, Sendable {
         case .data, .rset, .quit, .startTLS: verb
         }
     }
+
+    /// The line for logs and test failures: AUTH's credentials are redacted.
+    public var description: String {
+        if case .auth(let mechanism, let response) = self, response != nil { return "AUTH \(mechanism) <redacted>" }
+        return line
+    }
+
+    public var debugDescription: String { description }
 
     /// The wire form: the line and CRLF.
     public var encoded: [UInt8] { Array(line.utf8) + [0x0D, 0x0A] }

@@ -36,7 +36,7 @@ extension SMTPServerStateMachine {
             return plain(response == "=" ? "" : response)
         case ("LOGIN", nil):
             saslStep = .loginUsername
-            return .reply(Self.challenge(SASLBase64.encode("Username:")))
+            return .reply(Self.challenge(SASLLogin.usernameChallenge))
         case ("LOGIN", let response?):
             return loginUsername(response == "=" ? "" : response)
         default:
@@ -54,8 +54,11 @@ extension SMTPServerStateMachine {
         case .plainResponse?: return plain(text)
         case .loginUsername?: return loginUsername(text)
         case .loginPassword(let user)?:
-            guard let password = SASLBase64.decode(text) else { return fail(SASLError.notBase64.reply) }
-            return .authenticate(mechanism: "LOGIN", user: user, password: String(decoding: password, as: UTF8.self))
+            do {
+                return .authenticate(mechanism: "LOGIN", user: user, password: try SASLLogin.decode(text))
+            } catch {
+                return fail(error.reply)
+            }
         case nil: return fail(SMTPReply(503, "5.5.1", "No authentication exchange in progress"))
         }
     }
@@ -70,9 +73,12 @@ extension SMTPServerStateMachine {
     }
 
     private mutating func loginUsername(_ response: String) -> SMTPServerAction {
-        guard let user = SASLBase64.decode(response) else { return fail(SASLError.notBase64.reply) }
-        saslStep = .loginPassword(user: String(decoding: user, as: UTF8.self))
-        return .reply(Self.challenge(SASLBase64.encode("Password:")))
+        do {
+            saslStep = .loginPassword(user: try SASLLogin.decode(response))
+            return .reply(Self.challenge(SASLLogin.passwordChallenge))
+        } catch {
+            return fail(error.reply)
+        }
     }
 
     /// `334 text`: a server challenge, never with an enhanced code.

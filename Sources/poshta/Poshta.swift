@@ -92,11 +92,15 @@ struct User: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; asks for the password twice.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var password: PasswordOption
+        @Option(
+            name: .customLong("sender"),
+            help: "An address (a@shop.example) or domain (@shop.example) this user may send as; repeatable.")
+        var senders: [String] = []
         @Argument(help: "The user name (often the user's address).") var name: String
 
         func run() throws {
             let status = UserCommands.add(
-                configurationPath: options.config, name: name, passwordFile: password.passwordFile)
+                configurationPath: options.config, name: name, passwordFile: password.passwordFile, senders: senders)
             if status != 0 { throw ExitCode(status) }
         }
     }
