@@ -129,6 +129,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "SMTPServerTests",
+            dependencies: ["SMTPServer", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "AccountsTests", dependencies: ["Accounts", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),

@@ -151,7 +151,7 @@ struct SMTPSession {
         case .shuttingDown:
             return machine.shutdownReply
         case .admitted:
-            if let address = peer?.ipAddress, authentication?.throttle.isBlocked(address: address) == true {
+            if authentication?.throttle.isBlocked(address: ThrottleKey.key(for: peer)) == true {
                 logger.info("\(peerText): refused: in the cool-down after repeated AUTH failures")
                 return SMTPReply(
                     421, "4.7.0", "\(configuration.hostname) Too many failed authentications from your address; try again later")
@@ -195,7 +195,7 @@ struct SMTPSession {
         peer: SocketAddress?
     ) async -> SMTPServerAction {
         let peerText = peer.map(Self.describe) ?? "unknown"
-        let address = peer?.ipAddress ?? "unknown"
+        let address = ThrottleKey.key(for: peer)
         guard let authentication else { return machine.authenticationFinished(user: user, succeeded: false) }
         if await authentication.users.verify(name: user, password: password) {
             authentication.throttle.recordSuccess(address: address)
