@@ -6,6 +6,8 @@ public struct DaemonConfiguration: Sendable {
     public var trustedNetworks: [String] = ["127.0.0.0/8", "::1/128"]
     public var suspended = false
     public var shutdownTimeout = 5
+    /// More TOML lines put into every `[[listener]]` (e.g. `tls = "starttls"`).
+    public var listenerSettings = ""
     /// More TOML appended as is (e.g. a `[limits]` section).
     public var extra = ""
 
@@ -29,7 +31,7 @@ public struct DaemonConfiguration: Sendable {
                 [[listener]]
                 address = "\(address)"
                 trusted_networks = [\(networks)]
-
+                \(listenerSettings)
                 """
         }
         text += """

@@ -1,4 +1,3 @@
-import Accounts
 import Foundation
 import Logging
 public import PoshtaApp
@@ -21,18 +20,11 @@ public final class TestDaemon: Sendable {
     /// hashed with the cheap test cost.
     public init(
         configuration extra: String = "", hostname: String = "mail.test", tls: Bool = false,
-        users: [(name: String, password: String, senders: [String])] = []
+        users: [TestUsersFile.User] = []
     ) async throws {
         let directory = try TemporaryDirectory()
         if tls { try TestCertificate.write(in: directory, hostname: hostname) }
-        if !users.isEmpty {
-            let records = try users.map { user in
-                UserRecord(
-                    name: user.name, hash: try PasswordHash.make(password: user.password, cost: .fastForTests),
-                    senders: user.senders)
-            }
-            try UsersFile.write(records, to: "\(directory.path)/users")
-        }
+        if !users.isEmpty { try TestUsersFile.write(users, to: "\(directory.path)/users") }
         var text = """
             [server]
             hostname = "\(hostname)"

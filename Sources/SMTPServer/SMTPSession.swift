@@ -42,8 +42,17 @@ struct SMTPSession {
             try await connection.executeThenClose { inbound, outbound in
                 var replies = ReplyBuffer(allocator: channel.allocator)
                 if let refusal = refusal(admission, peer: peer, peerText: peerText, machine: machine) {
-                    replies.append(refusal)
-                    try await replies.flush(to: outbound)
+                    if listener.tls == .implicit {
+                        // Closing mid-handshake would swallow the 421: let the
+                        // handshake finish first (bounded), then answer in TLS.
+                        let deadline = channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
+                        defer { deadline.cancel() }
+                        for try await input in inbound {
+                            if case .tlsEstablished = input { break }
+                        }
+                    }
+                    // Wait until it is written, not merely queued, before closing.
+                    try await channel.writeAndFlush(ByteBuffer(bytes: refusal.encoded))
                     return
                 }
                 logger.debug("connect from \(peerText)")

@@ -1,0 +1,152 @@
+import Foundation
+import PoshtaApp
+import PoshtaTestSupport
+import SMTPProtocol
+import Testing
+
+@Suite("poshta tls selfsigned, check-config's certificate warnings and poshta user, run as the real binary")
+struct TLSAndUserCommandLineTests {
+    static let binary = DaemonProcess.binary
+
+    /// A submission listener with implicit TLS, `[tls]` and `[auth]` at their
+    /// defaults (tls/cert.pem, tls/key.pem, users) beside the file.
+    static func configuration(in directory: TemporaryDirectory) throws -> String {
+        var configuration = DaemonConfiguration(spool: directory.path + "/spool")
+        configuration.listenerSettings = "mode = \"submission\"\ntls = \"implicit\"\n"
+        return try configuration.write(in: directory)
+    }
+
+    static func permissions(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+    }
+
+    @Test("tls selfsigned writes a private key (mode 0600) and a certificate, and replaces them only with --force")
+    func selfSigned() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try Self.configuration(in: directory)
+        let key = directory.path + "/tls/key.pem"
+        let certificate = directory.path + "/tls/cert.pem"
+        let arguments = ["tls", "selfsigned", "--config", file, "--hostname", "mail.test"]
+
+        let made = try await ExternalProcess.run(Self.binary, arguments)
+        #expect(made.status == 0, "stderr:\n\(made.error)")
+        #expect(Self.permissions(key) == 0o600)
+        let keyText = try String(contentsOfFile: key, encoding: .utf8)
+        let certificateText = try String(contentsOfFile: certificate, encoding: .utf8)
+        #expect(keyText.hasPrefix("-----BEGIN ") && keyText.contains("PRIVATE KEY-----"))
+        #expect(certificateText.hasPrefix("-----BEGIN CERTIFICATE-----"))
+        #expect(!made.output.contains("PRIVATE KEY"), "the key was printed")
+        // A fresh certificate for [server] hostname: nothing to warn about.
+        let checked = try await ExternalProcess.run(Self.binary, ["check-config", "--config", file])
+        #expect(checked.status == 0, "stderr:\n\(checked.error)")
+        #expect(!checked.output.contains("warning:"), "stdout:\n\(checked.output)")
+
+        let refused = try await ExternalProcess.run(Self.binary, arguments)
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("exists already") && refused.error.contains("--force"), "stderr:\n\(refused.error)")
+        #expect(try String(contentsOfFile: key, encoding: .utf8) == keyText)
+        #expect(try String(contentsOfFile: certificate, encoding: .utf8) == certificateText)
+
+        let forced = try await ExternalProcess.run(Self.binary, arguments + ["--force"])
+        #expect(forced.status == 0, "stderr:\n\(forced.error)")
+        #expect(try String(contentsOfFile: key, encoding: .utf8) != keyText)
+        #expect(try String(contentsOfFile: certificate, encoding: .utf8) != certificateText)
+        #expect(Self.permissions(key) == 0o600)
+    }
+
+    struct CertificateCase: Sendable, CustomTestStringConvertible {
+        var hostname: String
+        var days: Int
+        var warning: String
+        var testDescription: String { "\(hostname), \(days) days" }
+    }
+
+    @Test(
+        "check-config warns about a certificate that expires within 14 days or names another host",
+        arguments: [
+            CertificateCase(hostname: "mail.test", days: 5, warning: "the certificate expires in "),
+            CertificateCase(
+                hostname: "other.test", days: 90,
+                warning: "the certificate is for other.test, not for [server] hostname mail.test"),
+        ])
+    func certificateWarnings(_ certificateCase: CertificateCase) async throws {
+        let directory = try TemporaryDirectory()
+        let file = try Self.configuration(in: directory)
+        let made = try SelfSignedCertificate.make(hostname: certificateCase.hostname, days: certificateCase.days)
+        try FileManager.default.createDirectory(atPath: directory.path + "/tls", withIntermediateDirectories: true)
+        try directory.write(made.certificate, to: "tls/cert.pem")
+        try directory.write(made.key, to: "tls/key.pem")
+
+        let result = try await ExternalProcess.run(Self.binary, ["check-config", "--config", file])
+        #expect(result.status == 0, "stderr:\n\(result.error)")
+        let warnings = result.output.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        #expect(warnings.count == 1, "stdout:\n\(result.output)")
+        #expect(warnings.first?.contains(certificateCase.warning) == true, "stdout:\n\(result.output)")
+        #expect(warnings.first?.contains("tls/cert.pem") == true, "the warning does not name the file")
+    }
+
+    @Test("user add, list, passwd and remove edit the users file; a running daemon takes the new password without a signal")
+    func userLifecycle() async throws {
+        let first = "first-Secret-41"
+        let second = "second-Secret-42"
+        let name = "shop@shop.example"
+        let directory = try TemporaryDirectory()
+        let file = try Self.configuration(in: directory)
+        let firstFile = try directory.write(first + "\n", to: "first.password")
+        let secondFile = try directory.write(second + "\n", to: "second.password")
+        let usersFile = directory.path + "/users"
+        var printed = ""
+        func poshta(_ arguments: String...) async throws -> ExternalProcess.Result {
+            let result = try await ExternalProcess.run(Self.binary, arguments + ["--config", file])
+            printed += result.output + result.error
+            return result
+        }
+        #expect(try await poshta("tls", "selfsigned", "--hostname", "mail.test").status == 0)
+
+        let added = try await poshta("user", "add", name, "--password-file", firstFile)
+        #expect(added.status == 0, "stderr:\n\(added.error)")
+        #expect(Self.permissions(usersFile) == 0o600)
+        let again = try await poshta("user", "add", name, "--password-file", firstFile)
+        #expect(again.status == 1 && again.error.contains("exists already"), "stderr:\n\(again.error)")
+        let listed = try await poshta("user", "list")
+        #expect(listed.status == 0)
+        // Secrets and hashes are looked for outside #expect, whose failure
+        // report would show the text searched.
+        let listsOnlyTheName = listed.output == name + "\n"
+        #expect(listsOnlyTheName, "user list printed \(listed.output.split(separator: "\n").count) line(s), not just the name")
+        let stored = try String(contentsOfFile: usersFile, encoding: .utf8)
+        let storesHash = stored.contains("\n\(name):$scrypt$")
+        let storesPassword = stored.contains(first)
+        #expect(storesHash && !storesPassword)
+
+        let daemon = try DaemonProcess(configurationFile: file, logFile: directory.path + "/poshta.log")
+        let port = try #require(try await daemon.waitForPort(), "no listening line:\n\(daemon.log)")
+        let client = try await TestSMTPClient.implicitTLSAfterEHLO(port: port)
+        #expect(try await client.peerCommonName() == "mail.test")
+        #expect(try await client.authPlain(user: name, password: first).codes == "235 2.7.0")
+        await client.close()
+
+        let changed = try await poshta("user", "passwd", name, "--password-file", secondFile)
+        #expect(changed.status == 0, "stderr:\n\(changed.error)")
+        // The daemon looks at the users file at most once a second.
+        try await Task.sleep(for: .milliseconds(1100))
+        let afterPasswd = try await TestSMTPClient.implicitTLSAfterEHLO(port: port)
+        #expect(try await afterPasswd.authPlain(user: name, password: second).codes == "235 2.7.0")
+        await afterPasswd.close()
+
+        let removed = try await poshta("user", "remove", name)
+        #expect(removed.status == 0, "stderr:\n\(removed.error)")
+        let empty = try await poshta("user", "list")
+        #expect(empty.status == 0 && empty.output.isEmpty, "stdout:\n\(empty.output)")
+        #expect(empty.error.contains("no users"), "stderr:\n\(empty.error)")
+
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        let printedPassword = [first, second].contains { printed.contains($0) }
+        let loggedPassword = [first, second].contains { daemon.log.contains($0) }
+        let printedHash = printed.contains("$scrypt$")
+        #expect(!printedPassword, "a poshta command printed a password")
+        #expect(!loggedPassword, "the daemon logged a password")
+        #expect(!printedHash, "a poshta command printed a hash")
+    }
+}
