@@ -7,6 +7,10 @@
 #      (every message put on HOLD at end of data: fsync'd, never delivered);
 #   3. durable intake, sizes 1 KB and 100 KB × 1, 10, 50 sessions, a new connection per
 #      message, alternating Poshta / Postfix for REPS rounds; a table of medians and ratios;
+#   3b. with TLS=1 (the default): durable intake with STARTTLS, 1 KB × 50 sessions, a new
+#      connection (so a TLS handshake) per message, Poshta on its STARTTLS listener
+#      127.0.0.1:$TLS_PORT (self-signed certificate from `poshta tls selfsigned`) against
+#      the Postfix twin (smtpd_tls_security_level = may), alternating: msgs/s, handshakes/s;
 #   4. DATA→250 latency of Poshta at half the target load (1 KB, 50 sessions, paced at
 #      2 × Postfix's measured rate, i.e. half of 4 × Postfix);
 #   5. Poshta's memory with 1,000 idle connections;
@@ -20,6 +24,7 @@
 # Env: QUICK=1 (about a minute: 2 s cells, 1 round)  N=… (messages per cell, else sized
 #      so a cell lasts TARGET_S=10 s)  REPS=3  SIZES="1024 102400"  SESSIONS="1 10 50"
 #      PORT=2600  IDLE_CONNECTIONS=1000  IDLE_HOLD=5  SIDE_BY_SIDE=0  MAX_MINUTES=45
+#      TLS=1 (0: no STARTTLS section)  TLS_PORT=2602  TLS_SIZES="1024"  TLS_SESSIONS="50"
 #      SKIP_BUILD=1 (use the binaries already built)  POSHTA_BIN=… (another poshta binary,
 #      e.g. a debug build; run with SKIP_BUILD=1)  SHARED_BENCH=…/shared/bench
 set -euo pipefail
@@ -40,12 +45,16 @@ N=${N:-}
 SIZES=${SIZES:-"1024 102400"}
 SESSIONS=${SESSIONS:-"1 10 50"}
 PORT=${PORT:-2600}
+TLS=${TLS:-1}
+TLS_PORT=${TLS_PORT:-2602}
+TLS_SIZES=${TLS_SIZES:-"1024"}
+TLS_SESSIONS=${TLS_SESSIONS:-"50"}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
 SIDE_BY_SIDE=${SIDE_BY_SIDE:-0}
 MAX_MINUTES=${MAX_MINUTES:-45}
 SKIP_BUILD=${SKIP_BUILD:-0}
 MAX_N=200000
-for v in TARGET_S CAL_S REPS PORT IDLE_CONNECTIONS IDLE_HOLD IDLE_LIMIT MAX_MINUTES; do
+for v in TARGET_S CAL_S REPS PORT TLS_PORT IDLE_CONNECTIONS IDLE_HOLD IDLE_LIMIT MAX_MINUTES; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "$v must be a whole number" >&2; exit 2; }
 done
 [ -z "$N" ] || [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 && "$N" -le $MAX_N ]] || { echo "N must be 1..$MAX_N" >&2; exit 2; }
@@ -99,6 +108,7 @@ trap 'exit 130' INT TERM
 
 log "# Poshta benchmark $(date -u '+%F %T UTC') on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 log "# cells of ~${TARGET_S} s, ${REPS} round(s), sizes ${SIZES}, sessions ${SESSIONS}; a new connection per message"
+[ "$TLS" = 1 ] && log "# STARTTLS cells: sizes ${TLS_SIZES}, sessions ${TLS_SESSIONS}; a TLS handshake per message"
 
 # ---- 1. build -------------------------------------------------------------------------
 POSHTA=${POSHTA_BIN:-$MAIN/.build/release/poshta}
@@ -116,7 +126,16 @@ fi
 
 # ---- 2. start both servers --------------------------------------------------------------
 listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# cert_key FILE → "ECDSA prime256v1" or "RSA 2048 bit": what a handshake signs with
+cert_key() {
+    openssl x509 -in "$1" -noout -text 2>/dev/null | awk '
+        /Public Key Algorithm:/ { alg = ($NF == "rsaEncryption") ? "RSA" : ($NF == "id-ecPublicKey") ? "ECDSA" : $NF }
+        /Public-Key: \(/ { gsub(/[()]/, ""); bits = $(NF-1) " bit" }
+        /ASN1 OID:/ { curve = $NF }
+        END { if (alg == "") print "key ?"; else if (curve != "") print alg " " curve; else print alg " " bits }'
+}
 if listening "$PORT"; then echo "run.sh: something already listens on 127.0.0.1:$PORT" >&2; exit 1; fi
+if [ "$TLS" = 1 ] && listening "$TLS_PORT"; then echo "run.sh: something already listens on 127.0.0.1:$TLS_PORT" >&2; exit 1; fi
 
 mkdir -p "$TMP/spool"
 cat >"$TMP/poshta.toml" <<EOF
@@ -129,6 +148,9 @@ address = "127.0.0.1:$PORT"
 mode = "relay"
 trusted_networks = ["127.0.0.0/8"]
 
+$(if [ "$TLS" = 1 ]; then printf '%s\n' \
+    '[[listener]]' "address = \"127.0.0.1:$TLS_PORT\"" 'mode = "relay"' 'trusted_networks = ["127.0.0.0/8"]' \
+    'tls = "starttls"           # [tls] certificate and key: tls/cert.pem, tls/key.pem beside this file' ''; fi)
 [limits]
 max_connections = 2000
 max_message_size = 26214400
@@ -137,6 +159,10 @@ max_message_size = 26214400
 route = "capture"
 suspended = true      # accept and spool, deliver nothing: intake only, like the Postfix HOLD
 EOF
+if [ "$TLS" = 1 ]; then
+    "$POSHTA" tls selfsigned --config "$TMP/poshta.toml" --hostname bench.poshta.test >"$TMP/selfsigned.log" 2>&1 \
+        || { cat "$TMP/selfsigned.log"; echo "run.sh: poshta tls selfsigned failed" >&2; exit 1; }
+fi
 "$POSHTA" serve --config "$TMP/poshta.toml" </dev/null >"$TMP/poshta.log" 2>&1 &
 POSHTA_PID=$!
 for _ in $(seq 150); do
@@ -145,7 +171,13 @@ for _ in $(seq 150); do
     sleep 0.2
 done
 listening "$PORT" || { tail -20 "$TMP/poshta.log"; echo "run.sh: Poshta does not listen on $PORT after 30 s" >&2; exit 1; }
-log "# Poshta: pid $POSHTA_PID on 127.0.0.1:$PORT, spool $TMP/spool ($(df --output=source,fstype "$TMP" | tail -1 | tr -s ' '))"
+if [ "$TLS" = 1 ]; then
+    for _ in $(seq 50); do listening "$TLS_PORT" && break; sleep 0.2; done
+    listening "$TLS_PORT" || { tail -20 "$TMP/poshta.log"; echo "run.sh: Poshta does not listen on $TLS_PORT (STARTTLS)" >&2; exit 1; }
+fi
+TLS_NOTE=""
+[ "$TLS" = 1 ] && TLS_NOTE=" and 127.0.0.1:$TLS_PORT (STARTTLS, self-signed $(cert_key "$TMP/tls/cert.pem"))"
+log "# Poshta: pid $POSHTA_PID on 127.0.0.1:$PORT$TLS_NOTE, spool $TMP/spool ($(df --output=source,fstype "$TMP" | tail -1 | tr -s ' '))"
 
 "$PF" install >/dev/null
 eval "$("$PF" env)"                      # PF_ADDR PF_PORT PF_CONF …
@@ -155,31 +187,38 @@ postconf -c "$PF_CONF" -e "smtpd_end_of_data_restrictions = check_client_access 
 postfix -c "$PF_CONF" reload >/dev/null 2>&1; sleep 2
 PF_MASTER=$(head -1 "$(postconf -c "$PF_CONF" -h queue_directory)/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
 log "# Postfix twin: $PF_ADDR:$PF_PORT (master pid ${PF_MASTER:-?}), messages held at end of data, queue $PF_QUEUE ($(df --output=source,fstype "$PF_QUEUE" | tail -1 | tr -s ' '))"
+if [ "$TLS" = 1 ]; then
+    PF_CERT=$(postconf -c "$PF_CONF" -h smtpd_tls_cert_file 2>/dev/null || true)
+    log "# Postfix twin STARTTLS: smtpd_tls_security_level = $(postconf -c "$PF_CONF" -h smtpd_tls_security_level 2>/dev/null || echo '?'), self-signed $(cert_key "$PF_CERT")"
+fi
 
 # ---- 3. the intake matrix ----------------------------------------------------------------
 # bench NAME ADDR SIZE S N [extra args…]: one run; appends "NAME<TAB>json" to $CELLS, echoes the json
 bench() {
     local name=$1 addr=$2 size=$3 s=$4 n=$5; shift 5
     local pidopt=()
-    if [ "$name" = postfix ]; then [ -n "$PF_MASTER" ] && pidopt=(--pid "$PF_MASTER")
-    else pidopt=(--pid "$POSHTA_PID"); fi
+    case $name in
+        postfix*) [ -n "$PF_MASTER" ] && pidopt=(--pid "$PF_MASTER") ;;
+        *) pidopt=(--pid "$POSHTA_PID") ;;
+    esac
     local out
     out=$(timeout $((RUN_LIMIT + 30)) "$BENCH" intake --target "$addr" --messages "$n" --sessions "$s" \
             --size "$size" --time-limit "$RUN_LIMIT" "${pidopt[@]}" --json "$@" 2>>"$TMP/bench.err" | tail -1) || true
     [ -n "$out" ] || out='{"msgs_per_s":0,"accepted":0,"failed":-1,"failures":["poshta-bench gave no result"]}'
-    [ "$name" = postfix ] && "$PF" flush-queue >/dev/null 2>&1
+    case $name in postfix*) "$PF" flush-queue >/dev/null 2>&1 ;; esac
     printf '%s\t%s\t%s\t%s\n' "$name" "$size" "$s" "$out" >>"$CELLS"
     printf '%s\n' "$out"
 }
 field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
 # messages for a cell lasting ~TARGET_S, from a CAL_S-second calibration run
+# size_cell NAME ADDR SIZE S [extra args…]
 size_cell() {
-    local name=$1 addr=$2 size=$3 s=$4
+    local name=$1 addr=$2 size=$3 s=$4; shift 4
     if [ -n "$N" ]; then echo "$N"; return; fi
     local out rate
     out=$(timeout $((CAL_S + 30)) "$BENCH" intake --target "$addr" --messages "$MAX_N" --sessions "$s" --size "$size" \
-            --time-limit "$CAL_S" --json 2>>"$TMP/bench.err" | tail -1) || true
-    [ "$name" = postfix ] && "$PF" flush-queue >/dev/null 2>&1
+            --time-limit "$CAL_S" --json "$@" 2>>"$TMP/bench.err" | tail -1) || true
+    case $name in postfix*) "$PF" flush-queue >/dev/null 2>&1 ;; esac
     [ -n "$out" ] || out='{}'
     rate=$(field "$out" msgs_per_s 2>/dev/null || echo 0)
     # at least 4 per session and 200 in all, even if the calibration failed
@@ -192,7 +231,11 @@ name, d = sys.argv[1], json.loads(sys.argv[2])
 f = lambda k, fmt="{:.2f}": "-" if d.get(k) is None else fmt.format(d[k])
 extra = ""
 if d.get("server_cpu_ms_per_msg") is not None: extra += f"  server CPU {d['server_cpu_ms_per_msg']:.3f} ms/msg"
-if name == "poshta" and d.get("server_peak_rss_mb") is not None: extra += f"  peak RSS {d['server_peak_rss_mb']:.1f} MB"
+if d.get("starttls") and d.get("bench_cpu_ms_per_msg") is not None: extra += f"  bench CPU {d['bench_cpu_ms_per_msg']:.3f} ms/msg"
+if name.startswith("poshta") and d.get("server_peak_rss_mb") is not None: extra += f"  peak RSS {d['server_peak_rss_mb']:.1f} MB"
+if d.get("starttls"):
+    extra += (f"  TLS {f('handshakes_per_s','{:.0f}')} handshakes/s, handshake p50 {f('handshake_p50_ms')} p99 {f('handshake_p99_ms')} ms"
+              f" ({d.get('tls_versions') or '-'}), {d.get('tls_failures', 0)} TLS failures")
 fails = f"  FAILED {d.get('failed')}: {'; '.join(d.get('failures', [])[:2])}" if d.get("failed") else ""
 print(f"    {name:8} {f('msgs_per_s','{:.0f}'):>6} msgs/s  {d.get('accepted',0)} in {f('wall_s','{:.1f}')} s"
       f"  DATA→250 p50 {f('p50_ms')} p99 {f('p99_ms')} ms{extra}"
@@ -214,6 +257,24 @@ for size in $SIZES; do
         done
     done
 done
+
+# ---- 3b. the same with STARTTLS ----------------------------------------------------------------
+if [ "$TLS" = 1 ]; then
+    log ""
+    log "## durable intake with STARTTLS (new connection and TLS handshake per message; no certificate check)"
+    for size in $TLS_SIZES; do
+        for s in $TLS_SESSIONS; do
+            if [ "$(elapsed_min)" -ge "$MAX_MINUTES" ]; then log "  (MAX_MINUTES=$MAX_MINUTES reached: skipping STARTTLS size $size, $s sessions)"; continue; fi
+            n_poshta=$(size_cell poshta-tls "127.0.0.1:$TLS_PORT" "$size" "$s" --starttls)
+            n_postfix=$(size_cell postfix-tls "$PF_ADDR:$PF_PORT" "$size" "$s" --starttls)
+            log "  size $size B, $s session(s), STARTTLS: N = $n_poshta (Poshta), $n_postfix (Postfix); load1 $(load1)"
+            for r in $(seq "$REPS"); do
+                out=$(bench poshta-tls "127.0.0.1:$TLS_PORT" "$size" "$s" "$n_poshta" --starttls); log "$(line poshta "$out")"
+                out=$(bench postfix-tls "$PF_ADDR:$PF_PORT" "$size" "$s" "$n_postfix" --starttls); log "$(line postfix "$out")"
+            done
+        done
+    done
+fi
 
 # ---- 4. latency at half the target load ---------------------------------------------------
 LAT_RATE=$(python3 - "$CELLS" <<'PY'
@@ -265,21 +326,25 @@ def med(rows, key):
     vals = [r[key] for r in rows if r.get(key) is not None]
     return statistics.median(vals) if vals else None
 fmt = lambda v, f="{:.0f}": "-" if v is None else f.format(v)
-print(f"| size | sessions | Poshta msgs/s | Postfix msgs/s | ratio | Poshta p50/p99 ms | Postfix p50/p99 ms | CPU ms/msg Poshta / Postfix | failures P/PF | load1 |")
-print("| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | ---: |")
+print(f"| size | sessions | Poshta msgs/s | Postfix msgs/s | ratio | handshakes/s Poshta / Postfix | Poshta p50/p99 ms | Postfix p50/p99 ms | CPU ms/msg Poshta / Postfix | failures P/PF (TLS) | load1 |")
+print("| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | ---: |")
 ratio_1k50 = None
-for (name, size, s) in sorted(k for k in cells if k[0] == "poshta"):
-    p, q = cells[("poshta", size, s)], cells.get(("postfix", size, s), [])
-    a, b = med(p, "msgs_per_s"), med(q, "msgs_per_s")
-    ratio = a / b if a is not None and b else None
-    if (size, s) == (1024, 50): ratio_1k50 = ratio
-    loads = [r["load"][0] for r in p + q if r.get("load")]
-    print(f"| {size} | {s} | {fmt(a)} | {fmt(b)} | {fmt(ratio, '{:.2f}')} "
-          f"| {fmt(med(p, 'p50_ms'), '{:.2f}')} / {fmt(med(p, 'p99_ms'), '{:.2f}')} "
-          f"| {fmt(med(q, 'p50_ms'), '{:.2f}')} / {fmt(med(q, 'p99_ms'), '{:.2f}')} "
-          f"| {fmt(med(p, 'server_cpu_ms_per_msg'), '{:.3f}')} / {fmt(med(q, 'server_cpu_ms_per_msg'), '{:.3f}')} "
-          f"| {sum(max(r.get('failed', 0), 0) for r in p)} / {sum(max(r.get('failed', 0), 0) for r in q)} "
-          f"| {fmt(max(loads) if loads else None, '{:.1f}')} |")
+for suffix, label in (("", ""), ("-tls", " STARTTLS")):
+    for (name, size, s) in sorted(k for k in cells if k[0] == "poshta" + suffix):
+        p, q = cells[("poshta" + suffix, size, s)], cells.get(("postfix" + suffix, size, s), [])
+        a, b = med(p, "msgs_per_s"), med(q, "msgs_per_s")
+        ratio = a / b if a is not None and b else None
+        if (size, s, suffix) == (1024, 50, ""): ratio_1k50 = ratio
+        loads = [r["load"][0] for r in p + q if r.get("load")]
+        hs = (f"{fmt(med(p, 'handshakes_per_s'))} / {fmt(med(q, 'handshakes_per_s'))}" if suffix else "-")
+        fails = lambda rows: sum(max(r.get('failed', 0), 0) for r in rows)
+        tlsf = lambda rows: f" ({sum(r.get('tls_failures', 0) for r in rows)})" if suffix else ""
+        print(f"| {size}{label} | {s} | {fmt(a)} | {fmt(b)} | {fmt(ratio, '{:.2f}')} | {hs} "
+              f"| {fmt(med(p, 'p50_ms'), '{:.2f}')} / {fmt(med(p, 'p99_ms'), '{:.2f}')} "
+              f"| {fmt(med(q, 'p50_ms'), '{:.2f}')} / {fmt(med(q, 'p99_ms'), '{:.2f}')} "
+              f"| {fmt(med(p, 'server_cpu_ms_per_msg'), '{:.3f}')} / {fmt(med(q, 'server_cpu_ms_per_msg'), '{:.3f}')} "
+              f"| {fails(p)}{tlsf(p)} / {fails(q)}{tlsf(q)} "
+              f"| {fmt(max(loads) if loads else None, '{:.1f}')} |")
 lat = cells.get(("poshta-latency", 1024, 50), [])
 p99 = med(lat, "p99_ms")
 idle = json.loads(sys.argv[2]) if sys.argv[2] else {}

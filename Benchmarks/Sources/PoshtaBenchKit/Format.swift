@@ -71,3 +71,22 @@ struct JSONObject {
 
 /// Megabytes (MiB) from kilobytes, as a figure for reports.
 func megabytes(fromKB kilobytes: Int) -> Double { Double(kilobytes) / 1024 }
+
+/// Standard base64 with padding (RFC 4648 §4), for AUTH PLAIN.
+func base64(_ bytes: [UInt8]) -> String {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity((bytes.count + 2) / 3 * 4)
+    var index = 0
+    while index < bytes.count {
+        let b0 = bytes[index]
+        let b1 = index + 1 < bytes.count ? bytes[index + 1] : 0
+        let b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
+        out.append(alphabet[Int(b0 >> 2)])
+        out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+        out.append(index + 1 < bytes.count ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+        out.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
+        index += 3
+    }
+    return String(decoding: out, as: UTF8.self)
+}

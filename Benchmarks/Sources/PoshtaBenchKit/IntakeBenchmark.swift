@@ -28,7 +28,8 @@ enum IntakeBenchmark {
         let machineBefore = MachineCPU()
         let loadBefore = loadAverages()
 
-        let run = IntakeRun(options: options, address: address, template: template)
+        let tls = options.starttls ? try IntakeRun.makeTLSContext() : nil
+        let run = IntakeRun(options: options, address: address, template: template, tls: tls)
         var sessions: [EventLoopFuture<SessionStats>] = []
         for _ in 0..<options.sessions {
             let loop = group.next()
@@ -52,6 +53,7 @@ enum IntakeBenchmark {
         var report = IntakeReport(options: options, messageSize: template.size, stats: stats, wallSeconds: wall)
         report.timeLimited = run.isStopping
         report.latency = LatencySummary(nanoseconds: stats.latencies)
+        report.handshakeLatency = LatencySummary(nanoseconds: stats.handshakeLatencies)
         if let pid = options.pid {
             report.serverMemoryBefore = memoryBefore
             report.serverMemory = ProcessMemory(pid: pid)

@@ -8,6 +8,8 @@ struct IntakeReport {
     var wallSeconds: Double
     var timeLimited = false
     var latency: LatencySummary?
+    /// TLS handshake times, with `--starttls`.
+    var handshakeLatency: LatencySummary?
     var serverMemoryBefore: ProcessMemory?
     var serverMemory: ProcessMemory?
     var serverCPUSeconds: Double?
@@ -24,6 +26,15 @@ struct IntakeReport {
     }
 
     var messagesPerSecond: Double { Double(stats.accepted) / wallSeconds }
+
+    /// Completed TLS handshakes ÷ wall time.
+    var handshakesPerSecond: Double { Double(stats.handshakes) / wallSeconds }
+
+    /// `TLS 1.3 × 4000, TLS 1.2 × 2`, most frequent first.
+    var tlsVersionsText: String {
+        stats.tlsVersions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
+    }
 
     /// Messages claimed by no session before the time limit.
     var notStarted: Int { max(0, options.messages - stats.accepted - stats.failed - stats.unfinished) }
@@ -44,7 +55,8 @@ struct IntakeReport {
         var lines: [String] = []
         let connection = o.reuse ? "one connection per session (RSET between messages)" : "a new connection per message"
         let rate = o.rate.map { ", paced at \(fixed($0, 1)) msgs/s" } ?? ""
-        lines.append("poshta-bench intake → \(o.target): \(o.messages) messages of \(messageSize) B, \(o.sessions) session\(o.sessions == 1 ? "" : "s"), \(connection)\(rate)")
+        let tls = o.starttls ? ", STARTTLS\(o.auth == nil ? "" : " + AUTH PLAIN")" : ""
+        lines.append("poshta-bench intake → \(o.target): \(o.messages) messages of \(messageSize) B, \(o.sessions) session\(o.sessions == 1 ? "" : "s"), \(connection)\(tls)\(rate)")
         lines.append("  accepted      \(stats.accepted)")
         lines.append("  failed        \(stats.failed)")
         for (reason, count) in topReasons.prefix(5) {
@@ -60,6 +72,14 @@ struct IntakeReport {
             lines.append("  DATA→250 ms   p50 \(fixed(l.p50, 2))  p90 \(fixed(l.p90, 2))  p99 \(fixed(l.p99, 2))  max \(fixed(l.max, 2))  (mean \(fixed(l.mean, 2)))")
         } else {
             lines.append("  DATA→250 ms   none (nothing accepted)")
+        }
+        if o.starttls {
+            let versions = stats.tlsVersions.isEmpty ? "" : " (\(tlsVersionsText))"
+            lines.append("  TLS           \(stats.handshakes) handshakes\(versions), \(stats.tlsFailures) TLS failures")
+            lines.append("  handshakes    \(fixed(handshakesPerSecond, 1)) /s")
+            if let h = handshakeLatency {
+                lines.append("  handshake ms  p50 \(fixed(h.p50, 2))  p90 \(fixed(h.p90, 2))  p99 \(fixed(h.p99, 2))  max \(fixed(h.max, 2))  (mean \(fixed(h.mean, 2)))")
+            }
         }
         if let pid = o.pid {
             if let memory = serverMemory {
@@ -102,6 +122,14 @@ struct IntakeReport {
         j["connections"] = .int(stats.connections)
         j["wall_s"] = .number(wallSeconds, digits: 3)
         j["msgs_per_s"] = .number(messagesPerSecond, digits: 1)
+        j["starttls"] = .bool(options.starttls)
+        j["auth"] = .bool(options.auth != nil)
+        j["handshakes"] = .int(stats.handshakes)
+        j["handshakes_per_s"] = options.starttls ? .number(handshakesPerSecond, digits: 1) : .null
+        j["handshake_p50_ms"] = handshakeLatency.map { .number($0.p50, digits: 3) } ?? .null
+        j["handshake_p99_ms"] = handshakeLatency.map { .number($0.p99, digits: 3) } ?? .null
+        j["tls_failures"] = .int(stats.tlsFailures)
+        j["tls_versions"] = .string(tlsVersionsText)
         j["p50_ms"] = latency.map { .number($0.p50, digits: 3) } ?? .null
         j["p90_ms"] = latency.map { .number($0.p90, digits: 3) } ?? .null
         j["p99_ms"] = latency.map { .number($0.p99, digits: 3) } ?? .null

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// What all sessions of one `intake` run share: settings, the encoded message and commands,
@@ -8,6 +9,9 @@ final class IntakeRun: Sendable {
     let address: SocketAddress
     let template: MessageTemplate
     let commands: CommandSet
+    /// The client TLS context of every connection, with `--starttls` (certificate
+    /// verification off: the servers use self-signed certificates).
+    let tls: NIOSSLContext?
     /// When the run began; message `i` is due at `start + i / rate` when a rate is set.
     let start: NIODeadline
     /// When the run is cut off.
@@ -16,11 +20,17 @@ final class IntakeRun: Sendable {
     private let claimed = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
 
-    init(options: IntakeOptions, address: SocketAddress, template: MessageTemplate, start: NIODeadline = .now()) {
+    init(
+        options: IntakeOptions, address: SocketAddress, template: MessageTemplate, tls: NIOSSLContext? = nil,
+        start: NIODeadline = .now()
+    ) {
         self.options = options
         self.address = address
         self.template = template
-        self.commands = CommandSet(helo: options.helo, from: options.from, to: options.to, messageSize: template.size)
+        self.tls = tls
+        self.commands = CommandSet(
+            helo: options.helo, from: options.from, to: options.to, messageSize: template.size, auth: options.auth
+        )
         self.start = start
         self.deadline = start + .nanoseconds(Int64(options.timeLimit * 1e9))
     }
@@ -36,6 +46,18 @@ final class IntakeRun: Sendable {
     func due(_ index: Int) -> NIODeadline? {
         guard let rate = options.rate else { return nil }
         return start + .nanoseconds(Int64(Double(index) / rate * 1e9))
+    }
+
+    /// The client TLS context for `--starttls`: TLS 1.2 or 1.3, no certificate verification,
+    /// no session resumption (NIOSSL keeps no client session cache), so every handshake is a
+    /// full one.
+    static func makeTLSContext() throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        configuration.minimumTLSVersion = .tlsv12
+        // After QUIT: do not wait long for the server's close_notify.
+        configuration.shutdownTimeout = .seconds(1)
+        return try NIOSSLContext(configuration: configuration)
     }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }

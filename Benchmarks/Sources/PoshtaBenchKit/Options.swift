@@ -87,6 +87,10 @@ struct IntakeOptions {
     var rate: Double?
     var threads: Int
     var replyTimeout: Double
+    /// STARTTLS after EHLO, a TLS handshake, EHLO again; then the transaction.
+    var starttls: Bool
+    /// AUTH PLAIN after TLS (`--auth USER:PASSWORD-FILE`).
+    var auth: Credentials?
     var from = "a@shop.example"
     var to = "b@example.net"
     var helo = "bench-client.poshta.test"
@@ -95,13 +99,14 @@ struct IntakeOptions {
         poshta-bench intake --target HOST:PORT --messages N --sessions C --size BYTES
                             [--pid PID] [--reuse] [--time-limit SECONDS] [--json]
                             [--rate MSGS_PER_S] [--no-pipelining] [--threads T] [--reply-timeout SECONDS]
+                            [--starttls [--auth USER:PASSWORD-FILE]]
         """
 
     init(arguments: [String]) throws {
         let scan = try ArgumentScanner(
             arguments,
-            valued: ["target", "messages", "sessions", "size", "pid", "time-limit", "rate", "threads", "reply-timeout"],
-            flags: ["reuse", "json", "no-pipelining"]
+            valued: ["target", "messages", "sessions", "size", "pid", "time-limit", "rate", "threads", "reply-timeout", "auth"],
+            flags: ["reuse", "json", "no-pipelining", "starttls"]
         )
         target = try scan.target()
         messages = try scan.int("messages", range: 1...10_000_000)
@@ -115,6 +120,47 @@ struct IntakeOptions {
         rate = try scan.double("rate", default: nil, range: 0.001...10_000_000)
         threads = try scan.int("threads", default: 1, range: 1...64)
         replyTimeout = try scan.double("reply-timeout", default: 30, range: 0.1...3600) ?? 30
+        starttls = scan.flag("starttls")
+        if let spec = scan.string("auth") {
+            guard starttls else { throw UsageError(description: "--auth needs --starttls (AUTH is sent over TLS only)") }
+            auth = try Credentials(spec: spec)
+        }
+    }
+}
+
+/// A user name and password for AUTH PLAIN; the password is read from a file so that it
+/// never appears on a command line.
+struct Credentials: Equatable {
+    var user: String
+    var password: String
+
+    init(user: String, password: String) {
+        self.user = user
+        self.password = password
+    }
+
+    /// `USER:PASSWORD-FILE`: the password is the file's first line (without its line end).
+    init(spec: String) throws {
+        guard let colon = spec.lastIndex(of: ":"), colon != spec.startIndex,
+              spec.index(after: colon) != spec.endIndex
+        else {
+            throw UsageError(description: "--auth must be USER:PASSWORD-FILE")
+        }
+        let path = String(spec[spec.index(after: colon)...])
+        guard let contents = readSmallFile(path) else {
+            throw UsageError(description: "--auth: cannot read the password file \(path)")
+        }
+        // By bytes: as Characters, "\r\n" is one and would not split at "\n".
+        var line = Array(contents.utf8.prefix { $0 != UInt8(ascii: "\n") })
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        let password = String(decoding: line, as: UTF8.self)
+        guard !password.isEmpty else { throw UsageError(description: "--auth: the password file \(path) is empty") }
+        self.init(user: String(spec[..<colon]), password: password)
+    }
+
+    /// The SASL PLAIN initial response (RFC 4616): base64 of NUL user NUL password.
+    var plainResponse: String {
+        base64(Array([0] + Array(user.utf8) + [0] + Array(password.utf8)))
     }
 }
 

@@ -15,6 +15,8 @@ public enum PoshtaBench {
 
         intake: C sessions send N messages of about BYTES from a@shop.example to b@example.net,
                 a new connection per message unless --reuse; prints throughput and DATA→250 latency.
+                --starttls: STARTTLS and a TLS handshake (no certificate check) on each connection,
+                then EHLO again (and AUTH PLAIN with --auth); also prints handshakes/s and their latency.
         idle:   opens N connections (greeting + EHLO each), holds them, prints the server's RSS.
         """
 

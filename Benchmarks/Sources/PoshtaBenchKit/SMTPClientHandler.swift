@@ -1,11 +1,16 @@
 import NIOCore
+import NIOSSL
+import NIOTLS
 
-/// Conducts the SMTP dialogue on one connection for a ``SessionDriver``: greeting, EHLO, then
-/// for each message the driver hands it MAIL, RCPT, DATA (pipelined if offered; RSET first
-/// when the connection is reused), the message, and at the end QUIT.
+/// Conducts the SMTP dialogue on one connection for a ``SessionDriver``: greeting, EHLO
+/// (with `--starttls`: STARTTLS, the TLS handshake, EHLO again, and with `--auth` AUTH PLAIN),
+/// then for each message the driver hands it MAIL, RCPT, DATA (pipelined if offered; RSET
+/// first when the connection is reused), the message, and at the end QUIT.
 ///
 /// DATA→250 runs from the moment the last byte of the message (its `CRLF.CRLF`) has been
-/// written to the socket until the server's reply to it is decoded.
+/// written to the socket until the server's reply to it is decoded. A handshake runs from
+/// the moment the TLS handler is added (it writes the ClientHello at once) until it reports
+/// the handshake completed.
 final class SMTPClientHandler: ChannelInboundHandler {
     typealias InboundIn = SMTPReply
     typealias OutboundOut = ByteBuffer
@@ -31,6 +36,19 @@ final class SMTPClientHandler: ChannelInboundHandler {
     private var lastError: String?
     /// When the server last sent or was sent something, for the stall check.
     private var lastActivity = NIODeadline.now()
+    private var tlsPhase = TLSPhase.plain
+    private var handshakeStartedAt: NIODeadline?
+    private var authenticated = false
+
+    private enum TLSPhase {
+        /// No STARTTLS yet (or none wanted).
+        case plain
+        /// STARTTLS sent, its 220 awaited.
+        case requested
+        /// The TLS handler is in the pipeline and the handshake under way.
+        case handshaking
+        case active
+    }
 
     init(driver: SessionDriver) {
         self.driver = driver
@@ -64,8 +82,13 @@ final class SMTPClientHandler: ChannelInboundHandler {
 
     /// Gives up if the server has owed a reply for longer than `timeout`.
     func checkStall(now: NIODeadline, timeout: TimeAmount) {
-        guard let step = expected.first, now - lastActivity > timeout else { return }
-        abandon("timeout: no \(step) reply within \(fixed(run.options.replyTimeout, 1)) s")
+        guard now - lastActivity > timeout else { return }
+        if tlsPhase == .handshaking {
+            tlsAbandon("TLS handshake: not done within \(fixed(run.options.replyTimeout, 1)) s")
+        } else if let step = expected.first {
+            if step == .starttls { return tlsAbandon("timeout: no STARTTLS reply within \(fixed(run.options.replyTimeout, 1)) s") }
+            abandon("timeout: no \(step) reply within \(fixed(run.options.replyTimeout, 1)) s")
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -73,10 +96,21 @@ final class SMTPClientHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event, tlsPhase == .handshaking {
+            handshakeCompleted(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         let reason: String?
         if quitting {
             reason = nil
+        } else if tlsPhase == .requested || tlsPhase == .handshaking {
+            let what = tlsPhase == .requested ? "STARTTLS" : "TLS handshake"
+            reason = "\(what): \(lastError ?? "connection closed by the server")"
+            driver.tlsFailed()
         } else if let lastError {
             reason = "connection error: \(lastError)"
         } else {
@@ -95,8 +129,25 @@ final class SMTPClientHandler: ChannelInboundHandler {
             send([.ehlo])
         case .ehlo:
             guard reply.code == 250 else { return abandon("EHLO: \(reply.summary)") }
+            if run.tls != nil, tlsPhase == .plain {
+                guard reply.announces("STARTTLS") else { return tlsAbandon("STARTTLS not offered") }
+                tlsPhase = .requested
+                send([.starttls])
+                return
+            }
             pipelining = run.options.pipelining && reply.announces("PIPELINING")
             sizeOffered = reply.announces("SIZE")
+            if run.commands.auth != nil, !authenticated {
+                send([.auth])
+                return
+            }
+            askForMessage()
+        case .starttls:
+            guard reply.code == 220 else { return tlsAbandon("STARTTLS: \(reply.summary)") }
+            startHandshake()
+        case .auth:
+            guard reply.code == 235 else { return abandon("AUTH: \(reply.summary)") }
+            authenticated = true
             askForMessage()
         case .rset, .mail, .rcpt:
             let fine = step == .rcpt ? (reply.code == 250 || reply.code == 251) : reply.isPositive
@@ -123,6 +174,45 @@ final class SMTPClientHandler: ChannelInboundHandler {
             endTransaction(with: reply)
         case .quit:
             context?.close(promise: nil)
+        }
+    }
+
+    /// After the `220` to STARTTLS: puts the TLS client handler in front of the reply decoder;
+    /// it writes the ClientHello at once. Nothing the server sent after the `220` in
+    /// plaintext can reach the dialogue as if it came over TLS: it stays in the decoder and
+    /// would be taken as an unexpected reply.
+    private func startHandshake() {
+        guard let context, let tls = run.tls else { return }
+        // The session starts over (RFC 3207): nothing from the first EHLO counts any more.
+        pipelining = false
+        sizeOffered = false
+        do {
+            tlsPhase = .handshaking
+            handshakeStartedAt = .now()
+            lastActivity = handshakeStartedAt ?? lastActivity
+            let handler = try NIOSSLClientHandler(context: tls, serverHostname: nil)
+            try context.pipeline.syncOperations.addHandler(handler, position: .first)
+        } catch {
+            tlsAbandon("TLS: \(error)")
+        }
+    }
+
+    private func handshakeCompleted(context: ChannelHandlerContext) {
+        tlsPhase = .active
+        let now = NIODeadline.now()
+        lastActivity = now
+        let nanoseconds = UInt64(max(0, (now - (handshakeStartedAt ?? now)).nanoseconds))
+        let version = (try? context.pipeline.syncOperations.nioSSL_tlsVersion()).flatMap { $0 }
+        driver.handshakeCompleted(latency: nanoseconds, version: version.map { Self.name(of: $0) } ?? "unknown")
+        send([.ehlo])
+    }
+
+    static func name(of version: TLSVersion) -> String {
+        switch version {
+        case .tlsv1: "TLS 1.0"
+        case .tlsv11: "TLS 1.1"
+        case .tlsv12: "TLS 1.2"
+        case .tlsv13: "TLS 1.3"
         }
     }
 
@@ -205,6 +295,13 @@ final class SMTPClientHandler: ChannelInboundHandler {
         } else {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
         }
+    }
+
+    /// Gives up on the connection because STARTTLS or the handshake failed: counted as a TLS
+    /// failure, and the message under way (if any) fails with `reason`.
+    private func tlsAbandon(_ reason: String) {
+        driver.tlsFailed()
+        abandon(reason)
     }
 
     /// Gives up on the connection: the message under way (if any) fails with `reason`.

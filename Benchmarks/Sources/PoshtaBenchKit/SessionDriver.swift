@@ -75,6 +75,20 @@ final class SessionDriver {
         stats.lastEvent = NIODeadline.now().uptimeNanoseconds
     }
 
+    /// A TLS handshake (after STARTTLS) completed in `nanoseconds`, negotiating `version`.
+    func handshakeCompleted(latency nanoseconds: UInt64, version: String) {
+        stats.handshakes += 1
+        stats.handshakeLatencies.append(nanoseconds)
+        stats.tlsVersions[version, default: 0] += 1
+    }
+
+    /// STARTTLS was not offered or refused, or the handshake failed (not counted once the
+    /// run is stopping: connections closed at the time limit are no failures).
+    func tlsFailed() {
+        guard !finished, !run.isStopping else { return }
+        stats.tlsFailures += 1
+    }
+
     /// The message in flight (or the one waiting for this connection) failed.
     func failed(_ reason: String) {
         guard inFlight != nil || pending != nil else { return }

@@ -7,6 +7,13 @@ struct SessionStats: Sendable {
     /// Messages begun but cut off by the time limit: neither accepted nor failed.
     var unfinished = 0
     var connections = 0
+    /// TLS handshakes completed (`--starttls`), and how long each took, in nanoseconds.
+    var handshakes = 0
+    var handshakeLatencies: [UInt64] = []
+    /// Connections whose STARTTLS or handshake failed (each also fails its message, if any).
+    var tlsFailures = 0
+    /// Negotiated TLS versions and how often each was seen.
+    var tlsVersions: [String: Int] = [:]
     /// Failure reasons and how often each was seen (at most `maxReasons` distinct ones).
     var failureReasons: [String: Int] = [:]
     /// The first failures, in order, for the report.
@@ -33,6 +40,10 @@ struct SessionStats: Sendable {
         failed += other.failed
         unfinished += other.unfinished
         connections += other.connections
+        handshakes += other.handshakes
+        handshakeLatencies.append(contentsOf: other.handshakeLatencies)
+        tlsFailures += other.tlsFailures
+        for (version, count) in other.tlsVersions { tlsVersions[version, default: 0] += count }
         for (reason, count) in other.failureReasons
         where failureReasons[reason] != nil || failureReasons.count < Self.maxReasons {
             failureReasons[reason, default: 0] += count

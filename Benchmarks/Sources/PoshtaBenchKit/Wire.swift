@@ -2,12 +2,14 @@ import NIOCore
 
 /// The client's side of a transaction, one step per reply it owes the server.
 enum SMTPStep: Equatable, CustomStringConvertible {
-    case greeting, ehlo, rset, mail, rcpt, data, dataEnd, quit
+    case greeting, ehlo, starttls, auth, rset, mail, rcpt, data, dataEnd, quit
 
     var description: String {
         switch self {
         case .greeting: "greeting"
         case .ehlo: "EHLO"
+        case .starttls: "STARTTLS"
+        case .auth: "AUTH"
         case .rset: "RSET"
         case .mail: "MAIL"
         case .rcpt: "RCPT"
@@ -27,10 +29,13 @@ struct CommandSet: Sendable {
     let rcpt: ByteBuffer
     let data: ByteBuffer
     let quit: ByteBuffer
+    let starttls: ByteBuffer
+    /// `AUTH PLAIN` with its initial response, when `--auth` is given.
+    let auth: ByteBuffer?
     /// The body of a transaction abandoned after `354`: just the terminating dot.
     let lonelyDot: ByteBuffer
 
-    init(helo: String, from: String, to: String, messageSize: Int) {
+    init(helo: String, from: String, to: String, messageSize: Int, auth credentials: Credentials? = nil) {
         ehlo = ByteBuffer(string: "EHLO \(helo)\r\n")
         rset = ByteBuffer(string: "RSET\r\n")
         mail = ByteBuffer(string: "MAIL FROM:<\(from)>\r\n")
@@ -38,6 +43,8 @@ struct CommandSet: Sendable {
         rcpt = ByteBuffer(string: "RCPT TO:<\(to)>\r\n")
         data = ByteBuffer(string: "DATA\r\n")
         quit = ByteBuffer(string: "QUIT\r\n")
+        starttls = ByteBuffer(string: "STARTTLS\r\n")
+        auth = credentials.map { ByteBuffer(string: "AUTH PLAIN \($0.plainResponse)\r\n") }
         lonelyDot = ByteBuffer(string: ".\r\n")
     }
 
@@ -50,6 +57,8 @@ struct CommandSet: Sendable {
         case .rcpt: rcpt
         case .data: data
         case .quit: quit
+        case .starttls: starttls
+        case .auth: auth
         case .greeting, .dataEnd: nil
         }
     }

@@ -93,6 +93,33 @@ import Testing
         }
     }
 
+    @Test func base64MatchesRFC4648() {
+        #expect(base64(Array("".utf8)) == "")
+        #expect(base64(Array("f".utf8)) == "Zg==")
+        #expect(base64(Array("fo".utf8)) == "Zm8=")
+        #expect(base64(Array("foo".utf8)) == "Zm9v")
+        #expect(base64(Array("foobar".utf8)) == "Zm9vYmFy")
+        // RFC 4616's example: NUL tim NUL tanstaaftanstaaf
+        #expect(Credentials(user: "tim", password: "tanstaaftanstaaf").plainResponse == "AHRpbQB0YW5zdGFhZnRhbnN0YWFm")
+    }
+
+    @Test func starttlsAndAuthOptions() throws {
+        let base = ["--target", "127.0.0.1:2602", "--messages", "10"]
+        #expect(try IntakeOptions(arguments: base).starttls == false)
+        #expect(try IntakeOptions(arguments: base + ["--starttls"]).starttls)
+        // AUTH only over TLS; USER:PASSWORD-FILE with a readable, non-empty file.
+        #expect(throws: UsageError.self) { try IntakeOptions(arguments: base + ["--auth", "u:/etc/hostname"]) }
+        #expect(throws: UsageError.self) { try IntakeOptions(arguments: base + ["--starttls", "--auth", "nocolon"]) }
+        #expect(throws: UsageError.self) {
+            try IntakeOptions(arguments: base + ["--starttls", "--auth", "u:/nonexistent/password"])
+        }
+        let file = "/tmp/poshta-bench-test-\(IntakeBenchmark.randomRunID()).pw"
+        #expect(writeFile(file, "pa:ss word\r\nsecond line\n"))
+        defer { _ = unlink(file) }
+        let options = try IntakeOptions(arguments: base + ["--starttls", "--auth", "a@shop.example:\(file)"])
+        #expect(options.auth == Credentials(user: "a@shop.example", password: "pa:ss word"))
+    }
+
     @Test func idleOptions() throws {
         let options = try IdleOptions(arguments: ["--target", "127.0.0.1:2600", "--pid", "42", "--hold", "2"])
         #expect(options.connections == 1000)
