@@ -10,6 +10,9 @@
 public enum SMTPDefaults {
     /// A command line, including the verb and the final CRLF (RFC 5321 §4.5.3.1.4).
     public static let maxCommandLineLength = 512
+    /// An AUTH command line or a SASL response line, including CRLF
+    /// (RFC 4954 §4: "at least 12288 octets").
+    public static let maxAuthLineLength = 12288
     /// A text line of the message, excluding the final CRLF (RFC 5322 §2.1.1).
     public static let maxTextLineLength = 998
     /// A local part (RFC 5321 §4.5.3.1.1).

@@ -67,6 +67,10 @@ public struct SMTPServerFramer: Sendable {
 
     public init() {}
 
+    /// The next command line may be as long as an AUTH line: the session
+    /// sets it while a SASL exchange waits for the client's response.
+    public var longLineAllowed = false
+
     /// Bytes that arrived and were not consumed yet.
     public var bufferedByteCount: Int { pending.count - readIndex }
 
@@ -123,7 +127,9 @@ public struct SMTPServerFramer: Sendable {
     }
 
     private mutating func nextCommand() -> Frame? {
-        let limit = SMTPDefaults.maxCommandLineLength
+        let limit =
+            longLineAllowed || startsWithAUTH()
+            ? SMTPDefaults.maxAuthLineLength : SMTPDefaults.maxCommandLineLength
         guard let lf = pending[readIndex...].firstIndex(of: 0x0A) else {
             // No line end yet: if the partial line is already too long, drop
             // it now rather than keeping it.
@@ -144,6 +150,15 @@ public struct SMTPServerFramer: Sendable {
         let line = pending[start..<(lf - 1)]
         if line.contains(0x0D) { return .commandBareLineEnding }
         return .command(Array(line))
+    }
+
+    /// Whether the pending line is an AUTH command, whose initial response
+    /// may be longer than other commands (RFC 4954 §4).
+    private func startsWithAUTH() -> Bool {
+        guard !discardingLongLine, pending.count - readIndex >= 5 else { return false }
+        let word: [UInt8] = Array("auth ".utf8)
+        for offset in 0..<5 where lowercased(pending[readIndex + offset]) != word[offset] { return false }
+        return true
     }
 
     private mutating func nextMessageEnd() -> Frame? {

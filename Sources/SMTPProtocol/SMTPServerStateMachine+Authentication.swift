@@ -3,6 +3,10 @@
 ///
 /// - SeeAlso: RFC 4954 §4 (the exchange), §6 (status codes), RFC 4616 (PLAIN)
 extension SMTPServerStateMachine {
+    /// True while an AUTH exchange waits for the client's next line, which
+    /// may then be as long as RFC 4954 allows.
+    public var isAwaitingSASLResponse: Bool { saslStep != nil }
+
     /// Whether EHLO lists AUTH now.
     var offersAuth: Bool {
         !configuration.authMechanisms.isEmpty && authenticatedUser == nil

@@ -83,7 +83,9 @@ struct SMTPSession {
                     case .shutdown:
                         progress.stopRequested = true
                     }
-                    while !progress.awaitingTLS, let frame = progress.framer.next() {
+                    while !progress.awaitingTLS {
+                        progress.framer.longLineAllowed = machine.isAwaitingSASLResponse
+                        guard let frame = progress.framer.next() else { break }
                         let action = await resolve(machine.receive(frame), &machine, progress: progress, peer: peer)
                         switch action {
                         case .reply(let reply):

@@ -387,3 +387,36 @@ struct ServerFramerTests {
             Self.framesAnySplit(stream) == [.command("DATA"), .message(.bareLineEnding), .command("QUIT")])
     }
 }
+
+@Suite("AUTH line lengths")
+struct AuthLineLengthTests {
+    func frames(_ text: String, longLineAllowed: Bool = false) -> [SMTPServerFramer.Frame] {
+        var framer = SMTPServerFramer()
+        framer.longLineAllowed = longLineAllowed
+        framer.append(Array(text.utf8))
+        var frames: [SMTPServerFramer.Frame] = []
+        while let frame = framer.next() { frames.append(frame) }
+        return frames
+    }
+
+    @Test("an AUTH line may be longer than 512 octets, up to 12288 (RFC 4954 §4)")
+    func longAuthLine() {
+        let response = String(repeating: "A", count: 5000)
+        #expect(frames("AUTH PLAIN \(response)\r\n") == [.command(Array("AUTH PLAIN \(response)".utf8))])
+        #expect(frames("auth plain \(response)\r\n").count == 1)
+        let tooLong = String(repeating: "A", count: SMTPDefaults.maxAuthLineLength)
+        #expect(frames("AUTH PLAIN \(tooLong)\r\n") == [.commandTooLong])
+    }
+
+    @Test("other commands keep the 512-octet limit")
+    func otherCommands() {
+        #expect(frames("NOOP \(String(repeating: "A", count: 600))\r\n") == [.commandTooLong])
+    }
+
+    @Test("a SASL response line may be long while the session allows it")
+    func saslResponse() {
+        let response = String(repeating: "B", count: 3000)
+        #expect(frames("\(response)\r\n", longLineAllowed: true) == [.command(Array(response.utf8))])
+        #expect(frames("\(response)\r\n") == [.commandTooLong])
+    }
+}
