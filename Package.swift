@@ -51,6 +51,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // DNS messages as values: RFC 1035 wire format, encode and decode. No I/O.
+        .target(name: "DNS", swiftSettings: swiftSettings),
         // Like Postfix cleanup(8): finish the message and put it on the spool.
         .target(
             name: "Intake",
@@ -128,6 +130,7 @@ let package = Package(
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SMTPServerTests",
             dependencies: ["SMTPServer", .product(name: "NIOCore", package: "swift-nio")],
