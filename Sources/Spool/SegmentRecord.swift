@@ -33,6 +33,8 @@ enum SegmentRecord {
     /// A record found by a scan: its envelope and where it is.
     struct Scanned {
         var envelope: SpoolEnvelope
+        /// The envelope as stored, for the index (no second encoding).
+        var envelopeJSON: String
         var offset: Int
         var headerLength: Int
         var bodyLength: Int
@@ -71,7 +73,10 @@ enum SegmentRecord {
             guard let envelope = try? JSONDecoder().decode(SpoolEnvelope.self, from: header) else {
                 return (records, offset, .damaged(reason: "unreadable envelope"))
             }
-            records.append(Scanned(envelope: envelope, offset: offset, headerLength: headerLength, bodyLength: bodyLength))
+            records.append(
+                Scanned(
+                    envelope: envelope, envelopeJSON: String(decoding: header, as: UTF8.self), offset: offset,
+                    headerLength: headerLength, bodyLength: bodyLength))
             offset += total
         }
         return (records, offset, .endOfFile)

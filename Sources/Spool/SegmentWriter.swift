@@ -51,6 +51,13 @@ final class SegmentWriter: Sendable {
         return "\(directory)/\(String(repeating: "0", count: max(0, 8 - digits.count)))\(digits).seg"
     }
 
+    /// The numbers of the segment files in the folder, in order.
+    static func segmentNumbers(in directory: String) throws(SpoolError) -> [Int] {
+        try SpoolFiles.entries(of: directory)
+            .compactMap { name -> Int? in name.hasSuffix(".seg") ? Int(name.dropLast(4)) : nil }
+            .sorted()
+    }
+
     /// The segment being appended to; older ones only shrink away.
     var currentSegment: Int { current.withLock { $0.number } }
 

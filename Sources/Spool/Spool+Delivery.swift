@@ -91,9 +91,7 @@ extension Spool {
         let current = writer.currentSegment
         let segmentsDirectory = self.segmentsDirectory
         let onDisk = try await SpoolFiles.offEventLoop {
-            try SpoolFiles.entries(of: segmentsDirectory)
-                .compactMap { name -> Int? in name.hasSuffix(".seg") ? Int(name.dropLast(4)) : nil }
-                .filter { $0 < current }
+            try SegmentWriter.segmentNumbers(in: segmentsDirectory).filter { $0 < current }
         }
         guard !onDisk.isEmpty else { return 0 }
         let busy = try await index.database.read { db in

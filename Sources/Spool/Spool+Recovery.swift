@@ -20,9 +20,7 @@ extension Spool {
     ) throws -> Recovery {
         var recovery = Recovery()
         let now = Date().timeIntervalSince1970
-        let segments = try SpoolFiles.entries(of: segmentsDirectory)
-            .compactMap { name -> Int? in name.hasSuffix(".seg") ? Int(name.dropLast(4)) : nil }
-            .sorted()
+        let segments = try SegmentWriter.segmentNumbers(in: segmentsDirectory)
         recovery.lastSegment = segments.last ?? 0
         for number in segments {
             let path = SegmentWriter.path(segmentsDirectory, number)
@@ -49,8 +47,7 @@ extension Spool {
                     let location = RecordLocation(
                         segment: number, offset: record.offset, headerLength: record.headerLength,
                         bodyLength: record.bodyLength)
-                    let json = (try? JSONEncoder().encode(record.envelope)).map { String(decoding: $0, as: UTF8.self) }
-                    return (record.envelope, location, envelopeJSON: json ?? "{}")
+                    return (record.envelope, location, envelopeJSON: record.envelopeJSON)
                 }
                 try index.insert(rows, now: now)
                 recovery.rebuilt += rows.count

@@ -12,8 +12,6 @@ public enum SpoolError: Error, Sendable, CustomStringConvertible {
     case system(String, Int32)
     /// A file ended before a record it should hold.
     case truncated(String)
-    /// The queue id is not on the spool.
-    case notFound(QueueID)
     /// The index database failed.
     case index(String)
     /// The spool is closed.
@@ -23,7 +21,6 @@ public enum SpoolError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .system(let what, let code): "\(what): \(String(cString: strerror(code)))"
         case .truncated(let path): "\(path) ends before the record it should hold"
-        case .notFound(let id): "\(id) is not on the spool"
         case .index(let why): "spool index: \(why)"
         case .closed: "the spool is closed"
         }
