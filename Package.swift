@@ -76,11 +76,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Queue manager and routes (capture today).
+        // Queue manager, routes (capture, MX, relays), the SMTP client, the DNS
+        // resolver, retries, bounces (DSN), per-destination limits.
         .target(
             name: "Delivery",
             dependencies: [
-                "Spool",
+                "Spool", "SMTPProtocol", "DNS", "MIME",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -116,7 +121,7 @@ let package = Package(
         .target(
             name: "PoshtaTestSupport",
             dependencies: [
-                "PoshtaApp", "SMTPProtocol", "Spool", "Accounts",
+                "PoshtaApp", "SMTPProtocol", "Spool", "Accounts", "DNS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -132,6 +137,14 @@ let package = Package(
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery", "DNS", "MIME", "SMTPProtocol", "Spool", "PoshtaTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "SMTPServerTests",
             dependencies: ["SMTPServer", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
@@ -143,7 +156,7 @@ let package = Package(
         .testTarget(name: "PoshtaAppTests", dependencies: ["PoshtaApp", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool"],
+            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol"],
             swiftSettings: swiftSettings
         ),
     ]

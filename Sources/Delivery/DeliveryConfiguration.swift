@@ -1,10 +1,11 @@
 /// The Delivery module: takes due mail off the spool and delivers it.
 ///
 /// Input: the spool (woken by its doorbell after each group commit, like
-/// Postfix's qmgr is by cleanup). Output: delivered mail (today: the capture
-/// route's `.eml` files), per-recipient outcomes on the spool, one log line
-/// per recipient and attempt. It never accepts mail and never speaks to the
-/// SMTP server module.
+/// Postfix's qmgr is by cleanup). Output: delivered mail — `.eml` files of
+/// the capture route, or SMTP transactions with MX hosts and relays —,
+/// per-recipient outcomes on the spool, bounces (DSNs) back onto the spool,
+/// one log line per recipient and attempt. It never accepts mail from
+/// clients and never speaks to the SMTP server module.
 
 /// What the queue manager needs to know.
 public struct DeliveryConfiguration: Sendable {
@@ -13,9 +14,52 @@ public struct DeliveryConfiguration: Sendable {
         case capture, mx, relay
     }
 
+    /// One upstream relay (`relays`, `fallback_relays`).
+    public struct Relay: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        /// `none` is never used for a fallback relay, and the configuration refuses it.
+        public var tls: NextHop.TLSPolicy
+        public var credentials: NextHop.Credentials?
+
+        public init(host: String, port: Int, tls: NextHop.TLSPolicy, credentials: NextHop.Credentials? = nil) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.credentials = credentials
+        }
+    }
+
+    /// Limits for one destination (a recipient domain under `mx`, the relay
+    /// chain under `relay`).
+    public struct Politeness: Sendable, Hashable {
+        /// Most connections open at once.
+        public var concurrency: Int
+        /// Most messages per `perSeconds` seconds, spaced evenly; nil: no limit.
+        public var rate: (count: Int, perSeconds: Int)?
+
+        public init(concurrency: Int, rate: (count: Int, perSeconds: Int)? = nil) {
+            self.concurrency = concurrency
+            self.rate = rate
+        }
+
+        public static func == (lhs: Politeness, rhs: Politeness) -> Bool {
+            lhs.concurrency == rhs.concurrency && lhs.rate?.count == rhs.rate?.count
+                && lhs.rate?.perSeconds == rhs.rate?.perSeconds
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(concurrency)
+            hasher.combine(rate?.count)
+            hasher.combine(rate?.perSeconds)
+        }
+    }
+
     public var route: Route
     /// Accept but deliver nothing.
     public var suspended: Bool
+    /// Our name in EHLO, DSNs and Message-IDs.
+    public var hostname: String
     /// Seconds: the first retry delay and the longest.
     public var minBackoff: Int
     public var maxBackoff: Int
@@ -23,13 +67,67 @@ public struct DeliveryConfiguration: Sendable {
     public var maxLifetime: Int
     /// Recipients claimed per round.
     public var batchSize: Int
+    /// Recipients in the queue manager's memory at most (Postfix's active queue).
+    public var maxActiveRecipients: Int
 
-    public init(route: Route, suspended: Bool, minBackoff: Int, maxBackoff: Int, maxLifetime: Int, batchSize: Int = 256) {
+    public var relays: [Relay]
+    public var fallbackRelays: [Relay]
+    /// PEM bundle trusted besides the system CAs when verifying relays.
+    public var caFile: String?
+    /// DNS server "ip:port" for MX lookups; nil reads /etc/resolv.conf.
+    public var nameserver: String?
+    /// Port of MX hosts (25; tests change it).
+    public var mxPort: Int
+    public var timeouts: SMTPClientTimeouts
+
+    /// Limits of destinations without a policy of their own.
+    public var defaultPoliteness: Politeness
+    /// Per-destination limits by lower-case name.
+    public var politeness: [String: Politeness]
+    /// All destinations together at most this many messages per period.
+    public var globalRate: (count: Int, perSeconds: Int)?
+    /// Seconds an idle connection waits for the next message to its server.
+    public var connectionCacheTime: Double
+    /// Consecutive failed sessions (no connection, timeout, 421) after which
+    /// a whole destination is set aside until `minBackoff` has passed.
+    public var deadDestinationThreshold: Int
+
+    public init(
+        route: Route, suspended: Bool = false, hostname: String = "localhost", minBackoff: Int = 300,
+        maxBackoff: Int = 3600, maxLifetime: Int = 432_000, batchSize: Int = 256, maxActiveRecipients: Int = 10_000,
+        relays: [Relay] = [], fallbackRelays: [Relay] = [], caFile: String? = nil, nameserver: String? = nil,
+        mxPort: Int = 25, timeouts: SMTPClientTimeouts = SMTPClientTimeouts(),
+        defaultPoliteness: Politeness = Politeness(concurrency: 20), politeness: [String: Politeness] = [:],
+        globalRate: (count: Int, perSeconds: Int)? = nil, connectionCacheTime: Double = 2,
+        deadDestinationThreshold: Int = 3
+    ) {
         self.route = route
         self.suspended = suspended
+        self.hostname = hostname
         self.minBackoff = minBackoff
         self.maxBackoff = maxBackoff
         self.maxLifetime = maxLifetime
         self.batchSize = batchSize
+        self.maxActiveRecipients = maxActiveRecipients
+        self.relays = relays
+        self.fallbackRelays = fallbackRelays
+        self.caFile = caFile
+        self.nameserver = nameserver
+        self.mxPort = mxPort
+        self.timeouts = timeouts
+        self.defaultPoliteness = defaultPoliteness
+        self.politeness = politeness
+        self.globalRate = globalRate
+        self.connectionCacheTime = connectionCacheTime
+        self.deadDestinationThreshold = deadDestinationThreshold
+    }
+
+    var retrySchedule: RetrySchedule {
+        RetrySchedule(minBackoff: Double(minBackoff), maxBackoff: Double(maxBackoff), maxLifetime: Double(maxLifetime))
+    }
+
+    /// The limits that apply to `destination`.
+    func politeness(for destination: String) -> Politeness {
+        politeness[destination] ?? defaultPoliteness
     }
 }

@@ -1,21 +1,58 @@
 import Foundation
 public import Logging
+public import NIOCore
+import NIOPosix
+import SMTPProtocol
 public import ServiceLifecycle
 public import Spool
 
-/// Like Postfix's qmgr(8): claims due recipients from the spool, hands them
-/// to the route, and records what happened, until the daemon stops.
+/// Like Postfix's qmgr(8): claims due recipients from the spool, splits them
+/// into jobs per destination, lets the scheduler start them within each
+/// destination's limits, and records what happened, until the daemon stops.
 public final class QueueManager: Service, Sendable {
     public let configuration: DeliveryConfiguration
     private let spool: Spool
     private let logger: Logger
     private let capture: CaptureRoute
+    private let planner: RoutePlanner
+    private let agent: SMTPDeliveryAgent?
+    private let cache: ConnectionCache
+    private let recorder: OutcomeRecorder
+    private let bouncer: Bouncer
 
-    public init(configuration: DeliveryConfiguration, spool: Spool, logger: Logger) {
+    /// - Throws: when the TLS contexts or the resolver cannot be set up
+    ///   (a bad `ca_file`, an unreadable resolv.conf).
+    public init(
+        configuration: DeliveryConfiguration, spool: Spool, eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) throws {
         self.configuration = configuration
         self.spool = spool
         self.logger = logger
         self.capture = CaptureRoute(spool: spool)
+        self.cache = ConnectionCache(idleTime: configuration.connectionCacheTime)
+        self.recorder = OutcomeRecorder(spool: spool)
+        self.bouncer = Bouncer(spool: spool, hostname: configuration.hostname, logger: logger)
+        var resolver: DNSResolver?
+        if configuration.route == .mx {
+            let resolverConfiguration = try configuration.nameserver.map { try ResolverConfiguration(nameserver: $0) }
+                ?? ResolverConfiguration.system()
+            resolver = DNSResolver(configuration: resolverConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+        }
+        self.planner = RoutePlanner(configuration: configuration, resolver: resolver)
+        if configuration.route == .capture {
+            agent = nil
+        } else {
+            agent = SMTPDeliveryAgent(
+                configuration: configuration, tls: try SMTPClientTLS(caFile: configuration.caFile), cache: cache,
+                group: eventLoopGroup, logger: logger)
+        }
+    }
+
+    /// For the capture route, which needs no network.
+    public convenience init(configuration: DeliveryConfiguration, spool: Spool, logger: Logger) throws {
+        try self.init(
+            configuration: configuration, spool: spool, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger)
     }
 
     public func run() async throws {
@@ -24,25 +61,45 @@ public final class QueueManager: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
+        let (starts, continuation) = AsyncStream.makeStream(of: DeliveryScheduler.Start.self)
+        let scheduler = DeliveryScheduler(configuration: configuration, starts: continuation)
         await cancelWhenGracefulShutdown {
-            await self.loop()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.claimLoop(scheduler) }
+                group.addTask { await self.sweepLoop() }
+                for await start in starts {
+                    group.addTask { await self.execute(start, scheduler: scheduler) }
+                }
+            }
         }
+        continuation.finish()
+        await cache.closeAll()
     }
 
-    private func loop() async {
+    /// Claims due recipients while there is room in the active queue, and
+    /// sleeps until the spool rings, the next retry is due, or room frees.
+    private func claimLoop(_ scheduler: DeliveryScheduler) async {
         var roundsSinceCleanup = 0
         while !Task.isCancelled {
             do {
-                let delivered = try await deliverDueMail()
+                let room = configuration.maxActiveRecipients - (await scheduler.activeRecipients)
+                var claimed = 0
+                if room > 0 {
+                    let now = Date.now.timeIntervalSince1970
+                    let messages = try await spool.claimDue(now: now, limit: min(configuration.batchSize, room))
+                    claimed = messages.reduce(0) { $0 + $1.recipients.count }
+                    await scheduler.enqueue(DeliveryJob.split(messages, route: configuration.route, now: now))
+                }
                 roundsSinceCleanup += 1
-                if delivered == 0 || roundsSinceCleanup >= 64 {
+                if claimed == 0 || roundsSinceCleanup >= 64 {
                     try await spool.collectGarbage()
                     roundsSinceCleanup = 0
                 }
-                if delivered == 0 {
-                    let now = Date().timeIntervalSince1970
-                    let next = try await spool.nextDueTime()
-                    let wait = next.map { max(0.01, min(60, $0 - now)) } ?? 60
+                if claimed == 0 || room <= claimed {
+                    let now = Date.now.timeIntervalSince1970
+                    let next = room > claimed ? try await spool.nextDueTime() : nil
+                    // With the active queue full, look again soon: finished jobs make room.
+                    let wait = room <= claimed ? 0.05 : next.map { max(0.01, min(60, $0 - now)) } ?? 60
                     await spool.doorbell.wait(timeout: .milliseconds(Int64(wait * 1000)))
                 }
             } catch {
@@ -52,48 +109,150 @@ public final class QueueManager: Service, Sendable {
         }
     }
 
-    /// One round: claim, deliver, record. Returns the recipients handled.
-    private func deliverDueMail() async throws -> Int {
-        let now = Date().timeIntervalSince1970
-        let messages = try await spool.claimDue(now: now, limit: configuration.batchSize)
-        var outcomes: [RecipientOutcome] = []
-        for message in messages {
-            let started = Date().timeIntervalSince1970
+    private func sweepLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            cache.sweep()
+        }
+    }
+
+    /// Runs one job to its results, then records them.
+    private func execute(_ start: DeliveryScheduler.Start, scheduler: DeliveryScheduler) async {
+        let job = start.job
+        let begun = Date.now.timeIntervalSince1970
+        var reachable: Bool?
+        var reason = ""
+        var original: [UInt8]?
+        var results: [RecipientResult]
+        if let suspended = start.suspendedBecause {
+            results = Self.all(job, .deferred, .init(4, 4, 1), "delivery temporarily suspended: \(suspended)")
+        } else if configuration.route == .capture {
             do {
-                let path = try await capture.deliver(message)
-                for recipient in message.recipients {
-                    outcomes.append(
-                        RecipientOutcome(
-                            queueID: message.envelope.queueID, position: recipient.position, state: .delivered,
-                            reply: "captured as \(path)"))
-                    log(message, recipient, relay: "capture", started: started, dsn: "2.0.0", status: "sent (captured as \(path))")
-                }
+                let path = try await capture.deliver(job.message)
+                results = Self.all(job, .sent, .init(2, 0, 0), "captured as \(path)", relay: "capture")
             } catch {
-                let retry = Date().timeIntervalSince1970 + Double(configuration.minBackoff)
-                for recipient in message.recipients {
-                    outcomes.append(
-                        RecipientOutcome(
-                            queueID: message.envelope.queueID, position: recipient.position, state: .deferred,
-                            notBefore: retry, reply: "capture failed: \(error)"))
-                    log(message, recipient, relay: "capture", started: started, dsn: "4.3.0", status: "deferred (capture failed: \(error))")
+                results = Self.all(job, .deferred, .init(4, 3, 0), "capture failed: \(error)", relay: "capture")
+            }
+        } else {
+            switch await planner.plan(for: job.destination) {
+            case .fail(let failure):
+                results = Self.all(job, failure.isPermanent ? .bounced : .deferred, failure.status, failure.text)
+            case .hops(let hops, let primaryFailure):
+                do {
+                    let message = try await spool.loadMessage(at: job.message.location)
+                    original = message
+                    let attempt = await agent!.deliver(job, message: message, hops: hops, primaryFailure: primaryFailure)
+                    results = attempt.results
+                    switch attempt.health {
+                    case .reachable: reachable = true
+                    case .unreachable(let why):
+                        reachable = false
+                        reason = why
+                    }
+                } catch {
+                    results = Self.all(job, .deferred, .init(4, 3, 0), "cannot read the message from the spool: \(error)")
                 }
             }
         }
-        try await spool.record(outcomes, now: Date().timeIntervalSince1970)
-        return outcomes.count
+        await finish(job, results: results, original: original, begun: begun)
+        await scheduler.finished(job, reachable: reachable, reason: reason)
     }
 
-    /// One line per recipient and attempt, Postfix's shape (`log_adhoc.c`).
-    private func log(
-        _ message: SpooledMessage, _ recipient: SpooledRecipient, relay: String, started: Double, dsn: String,
-        status: String
-    ) {
-        let now = Date().timeIntervalSince1970
-        let delay = String(format: "%.2f", now - message.envelope.arrival)
-        let queued = String(format: "%.2f", started - message.envelope.arrival)
-        let transfer = String(format: "%.2f", now - started)
+    private static func all(
+        _ job: DeliveryJob, _ verdict: RecipientResult.Verdict, _ status: EnhancedStatusCode, _ text: String,
+        relay: String = "none"
+    ) -> [RecipientResult] {
+        job.message.recipients.map {
+            RecipientResult(recipient: $0, verdict: verdict, status: status, relay: relay, text: text)
+        }
+    }
+
+    /// Applies the retry schedule, logs one line per recipient, bounces what
+    /// failed for good, and records the outcomes.
+    private func finish(_ job: DeliveryJob, results: [RecipientResult], original: [UInt8]?, begun: Double) async {
+        let now = Date.now.timeIntervalSince1970
+        let envelope = job.message.envelope
+        let schedule = configuration.retrySchedule
+        var outcomes: [RecipientOutcome] = []
+        var failures: [Bouncer.Failure] = []
+        var lines: [(RecipientResult, String)] = []
+        for result in results {
+            let position = result.recipient.position
+            switch result.verdict {
+            case .sent:
+                outcomes.append(RecipientOutcome(queueID: envelope.queueID, position: position, state: .delivered, reply: result.text))
+                lines.append((result, "sent (\(result.text))"))
+            case .bounced:
+                outcomes.append(RecipientOutcome(queueID: envelope.queueID, position: position, state: .bounced, reply: result.text))
+                failures.append(Bouncer.Failure(result: result, expired: false))
+                lines.append((result, "bounced (\(result.text))"))
+            case .deferred:
+                switch schedule.afterTemporaryFailure(attempts: result.recipient.attempts, arrival: envelope.arrival, now: now) {
+                case .retry(let at):
+                    outcomes.append(
+                        RecipientOutcome(
+                            queueID: envelope.queueID, position: position, state: .deferred, notBefore: at, reply: result.text))
+                    lines.append((result, "deferred (\(result.text))"))
+                case .expire:
+                    outcomes.append(
+                        RecipientOutcome(queueID: envelope.queueID, position: position, state: .expired, reply: result.text))
+                    failures.append(Bouncer.Failure(result: result, expired: true))
+                    lines.append((result, "expired, returned to sender (\(result.text))"))
+                }
+            }
+        }
+        for (result, status) in lines {
+            log(job, result, begun: begun, now: now, status: status)
+        }
+        if !failures.isEmpty {
+            if envelope.sender.isEmpty {
+                logger.info("\(envelope.queueID): undeliverable bounce (null sender) discarded for \(failures.count) recipient(s)")
+            } else {
+                await sendBounce(job, failures: failures, original: original, outcomes: &outcomes, now: now)
+            }
+        }
+        do {
+            try await recorder.record(outcomes)
+            // The claim loop sleeps until the next due time it knew of; a
+            // new deferral may be due sooner.
+            if outcomes.contains(where: { $0.state == .deferred }) { spool.doorbell.ring() }
+        } catch {
+            logger.error("\(envelope.queueID): cannot record delivery outcomes: \(error); they are retried after restart")
+        }
+    }
+
+    /// Spools the DSN; when that fails, the failures are deferred instead of
+    /// made final, so that the sender is never left uninformed.
+    private func sendBounce(
+        _ job: DeliveryJob, failures: [Bouncer.Failure], original: [UInt8]?, outcomes: inout [RecipientOutcome], now: Double
+    ) async {
+        do {
+            let message: [UInt8]
+            if let original {
+                message = original
+            } else {
+                message = try await spool.loadMessage(at: job.message.location)
+            }
+            _ = try await bouncer.bounce(job.message, failures: failures, original: message)
+        } catch {
+            logger.error("\(job.message.envelope.queueID): cannot queue the non-delivery notification: \(error); will try again")
+            let failed = Set(failures.map(\.result.recipient.position))
+            for index in outcomes.indices where failed.contains(outcomes[index].position) {
+                outcomes[index].state = .deferred
+                outcomes[index].notBefore = now + Double(configuration.minBackoff)
+            }
+        }
+    }
+
+    /// One line per recipient and attempt, Postfix's shape (`log_adhoc.c`):
+    /// delays= is time before the queue manager / in it / connecting / sending.
+    private func log(_ job: DeliveryJob, _ result: RecipientResult, begun: Double, now: Double, status: String) {
+        let arrival = job.message.envelope.arrival
+        func format(_ value: Double) -> String { String(format: "%.2g", max(0, value)) }
+        let delays = [job.claimed - arrival, begun - job.claimed, result.connectTime, result.transferTime]
+            .map(format).joined(separator: "/")
         logger.info(
-            "\(message.envelope.queueID): to=<\(recipient.address)>, relay=\(relay), delay=\(delay), delays=\(queued)/0/0/\(transfer), dsn=\(dsn), status=\(status)"
+            "\(job.message.envelope.queueID): to=<\(result.recipient.address)>, relay=\(result.relay), delay=\(String(format: "%.2f", now - arrival)), delays=\(delays), dsn=\(result.status), status=\(status)"
         )
     }
 }

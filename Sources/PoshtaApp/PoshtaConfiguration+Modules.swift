@@ -1,4 +1,5 @@
 import Accounts
+import Foundation
 import Delivery
 import Intake
 import SMTPServer
@@ -30,11 +31,32 @@ extension PoshtaConfiguration {
         Intake.Configuration(hostname: server.hostname)
     }
 
-    var deliveryConfiguration: DeliveryConfiguration {
-        DeliveryConfiguration(
+    /// The queue manager's share; reads the relays' password files.
+    func deliveryConfiguration() throws -> DeliveryConfiguration {
+        var timeouts = SMTPClientTimeouts()
+        timeouts.connect = .seconds(delivery.connectTimeout)
+        timeouts.greeting = .seconds(delivery.commandTimeout)
+        timeouts.command = .seconds(delivery.commandTimeout)
+        timeouts.dataInitiation = .seconds(min(delivery.commandTimeout, 120))
+        timeouts.dataBlock = .seconds(min(delivery.commandTimeout, 180))
+        timeouts.dataTermination = .seconds(max(delivery.commandTimeout, min(600, delivery.commandTimeout * 2)))
+        var politeness: [String: DeliveryConfiguration.Politeness] = [:]
+        for domain in delivery.domains {
+            politeness[domain.name] = DeliveryConfiguration.Politeness(
+                concurrency: domain.concurrency ?? delivery.concurrency, rate: (domain.rate ?? delivery.rate)?.pair)
+        }
+        return DeliveryConfiguration(
             route: DeliveryConfiguration.Route(rawValue: delivery.route.rawValue) ?? .capture,
-            suspended: delivery.suspended, minBackoff: delivery.minBackoff, maxBackoff: delivery.maxBackoff,
-            maxLifetime: delivery.maxLifetime)
+            suspended: delivery.suspended, hostname: server.hostname, minBackoff: delivery.minBackoff,
+            maxBackoff: delivery.maxBackoff, maxLifetime: delivery.maxLifetime,
+            relays: try delivery.relays.enumerated().map { try $1.relay(key: "delivery.relays[\($0 + 1)]") },
+            fallbackRelays: try delivery.fallbackRelays.enumerated().map {
+                try $1.relay(key: "delivery.fallback_relays[\($0 + 1)]")
+            },
+            caFile: delivery.caFile, nameserver: delivery.nameserver, mxPort: delivery.mxPort, timeouts: timeouts,
+            defaultPoliteness: DeliveryConfiguration.Politeness(concurrency: delivery.concurrency, rate: delivery.rate?.pair),
+            politeness: politeness, globalRate: delivery.globalRate?.pair,
+            connectionCacheTime: Double(delivery.connectionCacheTime))
     }
 
     /// The AUTH throttle's policy from `[auth]`.
@@ -45,4 +67,33 @@ extension PoshtaConfiguration {
 
     /// True when some listener speaks TLS and so needs the certificate.
     var usesTLS: Bool { listeners.contains { $0.tls != .none } }
+}
+
+extension RateSpec {
+    var pair: (count: Int, perSeconds: Int) { (count, perSeconds) }
+}
+
+extension RelaySpec {
+    /// The relay as delivery sees it, with the password read from its file
+    /// (one line; the final line break is not part of it).
+    func relay(key: String) throws -> DeliveryConfiguration.Relay {
+        var credentials: NextHop.Credentials?
+        if let username, let passwordFile {
+            guard let data = FileManager.default.contents(atPath: passwordFile),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw StartupError("\(key).password_file: cannot read \(passwordFile)")
+            }
+            let password = text.trimmingCharacters(in: .newlines)
+            guard !password.isEmpty else { throw StartupError("\(key).password_file: \(passwordFile) is empty") }
+            credentials = NextHop.Credentials(username: username, password: password)
+        }
+        let policy: NextHop.TLSPolicy =
+            switch tls {
+            case .none: .none
+            case .starttls: .required
+            case .implicit: .implicit
+            }
+        return DeliveryConfiguration.Relay(host: host, port: port, tls: policy, credentials: credentials)
+    }
 }

@@ -31,7 +31,6 @@ public final class PoshtaDaemon: Sendable {
 
     /// Opens and recovers the spool, binds the listeners.
     public static func start(configuration: PoshtaConfiguration, logger: Logger) async throws -> PoshtaDaemon {
-        try refuseUnavailableFeatures(configuration)
         let spool: Spool
         do {
             spool = try Spool(directory: configuration.server.spool, logger: logger)
@@ -50,6 +49,15 @@ public final class PoshtaDaemon: Sendable {
             users: UserDatabase(path: configuration.auth.usersFile, logger: logger),
             throttle: AuthThrottle(policy: configuration.throttlePolicy),
             restrictSenders: configuration.auth.restrictSenders)
+        let queueManager: QueueManager
+        do {
+            queueManager = try QueueManager(
+                configuration: try configuration.deliveryConfiguration(), spool: spool,
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        } catch {
+            spool.close()
+            throw error as? StartupError ?? StartupError("\(configuration.file): [delivery]: \(error)")
+        }
         let server: SMTPServer
         do {
             server = try await SMTPServer(
@@ -59,7 +67,6 @@ public final class PoshtaDaemon: Sendable {
             spool.close()
             throw StartupError("\(error)")
         }
-        let queueManager = QueueManager(configuration: configuration.deliveryConfiguration, spool: spool, logger: logger)
         // Services stop in reverse order: listeners first, the spool last.
         let group = ServiceGroup(
             configuration: .init(
@@ -70,16 +77,6 @@ public final class PoshtaDaemon: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         return PoshtaDaemon(configuration: configuration, spool: spool, server: server, group: group, logger: logger)
-    }
-
-    /// Settings this version parses but cannot honour yet stop start-up
-    /// rather than being ignored.
-    static func refuseUnavailableFeatures(_ configuration: PoshtaConfiguration) throws {
-        if configuration.delivery.route != .capture {
-            throw StartupError(
-                "\(configuration.file): delivery.route: \"\(configuration.delivery.route.rawValue)\" is not available in this version yet; use \"capture\""
-            )
-        }
     }
 
     /// The `[tls]` certificate, when a listener needs it.

@@ -44,6 +44,18 @@ extension Spool {
         return try file.read(at: location.bodyOffset, count: location.bodyLength)
     }
 
+    /// The message bytes, read on a reader thread rather than on the event
+    /// loop that asks (reads of different messages run in parallel).
+    public func loadMessage(at location: RecordLocation) async throws -> [UInt8] {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.readers.async {
+                continuation.resume(with: Result { try self.readMessage(at: location) })
+            }
+        }
+    }
+
+    private static let readers = DispatchQueue(label: "poshta.spool.read", attributes: .concurrent)
+
     /// Records the outcomes of delivery attempts in one transaction.
     public func record(_ outcomes: [RecipientOutcome], now: Double) async throws {
         guard !outcomes.isEmpty else { return }

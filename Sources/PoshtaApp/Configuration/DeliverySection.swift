@@ -30,6 +30,22 @@ public struct DeliverySection: Sendable, Equatable {
     public var maxLifetime: Int
     /// `[[delivery.domain]]` policies.
     public var domains: [DomainPolicySpec]
+    /// Most connections at once to a destination without its own
+    /// `[[delivery.domain]]` (key `concurrency`, default 20).
+    public var concurrency: Int
+    /// Rate of a destination without its own policy (key `rate`; absent: none).
+    public var rate: RateSpec?
+    /// All destinations together (key `global_rate`; absent: none).
+    public var globalRate: RateSpec?
+    /// Seconds to connect (key `connect_timeout`, default 30).
+    public var connectTimeout: Int
+    /// Seconds to wait for each reply (key `command_timeout`, default 300,
+    /// RFC 5321 §4.5.3.2); the reply to DATA waits 120 at most and the reply
+    /// after the message 600 at least.
+    public var commandTimeout: Int
+    /// Seconds an idle connection is kept for the next message (key
+    /// `connection_cache_time`, default 2; 0 turns reuse off).
+    public var connectionCacheTime: Int
     /// Accept and spool, but deliver nothing (key `suspended`, default false):
     /// like Postfix's `defer_transports` for every route. Benchmarks of
     /// intake and maintenance windows use it.
@@ -39,7 +55,8 @@ public struct DeliverySection: Sendable, Equatable {
 extension DeliverySection {
     static let keys = [
         "route", "relays", "fallback_relays", "ca_file", "nameserver", "mx_port",
-        "min_backoff", "max_backoff", "max_lifetime", "domain", "suspended",
+        "min_backoff", "max_backoff", "max_lifetime", "domain", "suspended", "concurrency", "rate", "global_rate",
+        "connect_timeout", "command_timeout", "connection_cache_time",
     ]
 
     init(reading reader: TOMLTableReader) throws(ConfigurationError) {
@@ -75,6 +92,12 @@ extension DeliverySection {
         }
         maxLifetime = try reader.positiveInt("max_lifetime", default: 432_000)
         suspended = try reader.bool("suspended", default: false)
+        concurrency = try reader.positiveInt("concurrency", default: 20)
+        rate = try RateSpec(reading: reader, "rate")
+        globalRate = try RateSpec(reading: reader, "global_rate")
+        connectTimeout = try reader.positiveInt("connect_timeout", default: 30)
+        commandTimeout = try reader.positiveInt("command_timeout", default: 300)
+        connectionCacheTime = try reader.int("connection_cache_time", default: 2, in: 0...300)
 
         var domains: [DomainPolicySpec] = []
         for domainReader in try reader.tableArray("domain", expected: "an array of tables ([[delivery.domain]])") ?? [] {

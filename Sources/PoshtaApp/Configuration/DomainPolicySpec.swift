@@ -25,6 +25,17 @@ public struct RateSpec: Sendable, Equatable {
     }
 }
 
+extension RateSpec {
+    /// The rate under `key`; nil when absent or "".
+    init?(reading reader: TOMLTableReader, _ key: String) throws(ConfigurationError) {
+        guard let text = try reader.string(key), !text.isEmpty else { return nil }
+        guard let rate = RateSpec(text) else {
+            throw reader.error(key, "\"\(text)\" is not valid; expected N/s, N/m or N/h with N > 0, e.g. \"60/m\"")
+        }
+        self = rate
+    }
+}
+
 /// One `[[delivery.domain]]`: how hard to push mail at one recipient domain.
 public struct DomainPolicySpec: Sendable, Equatable {
     /// The recipient domain, lower-cased.
@@ -47,14 +58,7 @@ extension DomainPolicySpec {
             throw reader.error("name", "\"\(name)\" is not a valid domain name")
         }
         self.name = name.lowercased()
-        if let text = try reader.string("rate") {
-            guard let rate = RateSpec(text) else {
-                throw reader.error("rate", "\"\(text)\" is not valid; expected N/s, N/m or N/h with N > 0, e.g. \"60/m\"")
-            }
-            self.rate = rate
-        } else {
-            rate = nil
-        }
+        rate = try RateSpec(reading: reader, "rate")
         if reader.contains("concurrency") {
             concurrency = try reader.positiveInt("concurrency", default: 1)
         } else {

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import Spool
+
+/// Like Postfix's bounce(8): turns recipients that failed for good into one
+/// delivery status notification to the envelope sender, put on the spool
+/// like any other message (null sender, so it can never bounce in turn).
+struct Bouncer: Sendable {
+    let spool: Spool
+    let hostname: String
+    let logger: Logger
+
+    /// A recipient to report: the attempt's result, and whether it expired
+    /// rather than being refused.
+    struct Failure: Sendable {
+        var result: RecipientResult
+        var expired: Bool
+    }
+
+    /// Spools the DSN and returns its queue id. Throws when it could not be
+    /// made durable: then the failures must not be recorded as final.
+    func bounce(_ message: SpooledMessage, failures: [Failure], original: [UInt8]) async throws -> QueueID {
+        let now = Date.now
+        let envelope = message.envelope
+        let reports = failures.map { failure in
+            let result = failure.result
+            return DeliveryStatusNotification.RecipientReport(
+                finalRecipient: result.recipient.address, action: .failed,
+                status: failure.expired ? "4.4.7" : result.status.description,
+                remoteMTA: result.remoteMTA,
+                diagnostic: result.reply.map { .smtp($0.description) }
+                    ?? .local(failure.expired ? "delivery time expired; last error: \(result.text)" : result.text),
+                lastAttemptDate: now)
+        }
+        let id = spool.makeQueueID()
+        let report = DeliveryStatusNotification(
+            reportingMTA: hostname, originalQueueID: envelope.queueID.description, originalSender: envelope.sender,
+            arrivalDate: Date(timeIntervalSince1970: envelope.arrival), recipients: reports, originalMessage: original,
+            date: now,
+            messageID: DeliveryStatusNotification.makeMessageID(queueID: id.description, hostname: hostname, date: now))
+        let bytes = report.encoded()
+        let dsnEnvelope = SpoolEnvelope(
+            queueID: id, sender: "", recipients: [envelope.sender], arrival: now.timeIntervalSince1970,
+            smtpUTF8: report.requiresSMTPUTF8, client: "bounce", tags: ["dsn": envelope.queueID.description])
+        try await spool.accept(dsnEnvelope, message: bytes)
+        logger.info("\(envelope.queueID): sender non-delivery notification: \(id)")
+        logger.info("\(id): from=<>, size=\(bytes.count), nrcpt=1 (queue active)")
+        return id
+    }
+}
