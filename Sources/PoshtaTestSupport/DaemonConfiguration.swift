@@ -8,6 +8,8 @@ public struct DaemonConfiguration: Sendable {
     public var shutdownTimeout = 5
     /// More TOML lines put into every `[[listener]]` (e.g. `tls = "starttls"`).
     public var listenerSettings = ""
+    /// More TOML lines in `[delivery]` (e.g. `route = "relay"`).
+    public var deliverySettings = ""
     /// More TOML appended as is (e.g. a `[limits]` section).
     public var extra = ""
 
@@ -38,6 +40,7 @@ public struct DaemonConfiguration: Sendable {
 
             [delivery]
             suspended = \(suspended)
+            \(deliverySettings)
 
             [admin]
             address = "127.0.0.1:0"
