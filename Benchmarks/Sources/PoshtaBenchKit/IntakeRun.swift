@@ -19,11 +19,18 @@ final class IntakeRun: Sendable {
 
     private let claimed = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    /// Messages answered `250` so far, all sessions (read live by the `e2e` mode).
+    let acceptedSoFar = Atomic<Int>(0)
+    /// When the first MAIL command was written (monotonic nanoseconds; 0: not yet).
+    let firstMailAt = Atomic<UInt64>(0)
+    /// Keep when each message was accepted (`e2e`: accept → arrival at the sink).
+    let recordsAcceptTimes: Bool
 
     init(
         options: IntakeOptions, address: SocketAddress, template: MessageTemplate, tls: NIOSSLContext? = nil,
-        start: NIODeadline = .now()
+        start: NIODeadline = .now(), recordsAcceptTimes: Bool = false
     ) {
+        self.recordsAcceptTimes = recordsAcceptTimes
         self.options = options
         self.address = address
         self.template = template
@@ -58,6 +65,12 @@ final class IntakeRun: Sendable {
         // After QUIT: do not wait long for the server's close_notify.
         configuration.shutdownTimeout = .seconds(1)
         return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// Notes the first MAIL command of the run (later ones cost one relaxed load).
+    func mailSent() {
+        guard firstMailAt.load(ordering: .relaxed) == 0 else { return }
+        _ = firstMailAt.compareExchange(expected: 0, desired: NIODeadline.now().uptimeNanoseconds, ordering: .relaxed)
     }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }

@@ -6,18 +6,22 @@ import Musl
 import Darwin
 #endif
 
-/// The command line: `poshta-bench intake …` or `poshta-bench idle …`.
+/// The command line: `poshta-bench intake …`, `poshta-bench idle …` or `poshta-bench e2e …`.
 public enum PoshtaBench {
     static let usage = """
         usage:
         \(IntakeOptions.usage)
         \(IdleOptions.usage)
+        \(E2EOptions.usage)
 
         intake: C sessions send N messages of about BYTES from a@shop.example to b@example.net,
                 a new connection per message unless --reuse; prints throughput and DATA→250 latency.
                 --starttls: STARTTLS and a TLS handshake (no certificate check) on each connection,
                 then EHLO again (and AUTH PLAIN with --auth); also prints handshakes/s and their latency.
         idle:   opens N connections (greeting + EHLO each), holds them, prints the server's RSS.
+        e2e:    starts its own SMTP sink (127.0.0.1:2627), sends N messages like intake to the MTA
+                under test and waits until they all arrived at the sink (or --timeout, default 120 s);
+                prints end-to-end msgs/s, the queue's peak seen from outside, outbound connections.
         """
 
     /// Runs the command in `arguments` (without the program name); returns the exit status.
@@ -38,6 +42,11 @@ public enum PoshtaBench {
                 let report = try IdleBenchmark.run(options)
                 print(options.json ? report.json : report.text)
                 return report.ready > 0 ? 0 : 1
+            case "e2e":
+                let options = try E2EOptions(arguments: Array(arguments.dropFirst()))
+                let report = try E2EBenchmark.run(options)
+                print(options.json ? report.json : report.text)
+                return report.complete ? 0 : 1
             case "-h", "--help", "help":
                 print(usage)
                 return 0

@@ -249,6 +249,7 @@ final class SMTPClientHandler: ChannelInboundHandler {
 
     /// Sends `steps`' commands: all at once when pipelining, else one per reply.
     private func send(_ steps: [SMTPStep]) {
+        if steps.contains(.mail) { run.mailSent() }
         if pipelining {
             for step in steps {
                 if let command = run.commands.command(for: step, withSize: sizeOffered) {

@@ -69,10 +69,15 @@ final class SessionDriver {
 
     /// The message in flight got its `250` after `nanoseconds` of DATA→250.
     func accepted(latency nanoseconds: UInt64) {
+        let now = NIODeadline.now().uptimeNanoseconds
+        if run.recordsAcceptTimes, let index = inFlight {
+            stats.acceptTimes.append(AcceptTime(index: index, at: now))
+        }
         inFlight = nil
         stats.accepted += 1
         stats.latencies.append(nanoseconds)
-        stats.lastEvent = NIODeadline.now().uptimeNanoseconds
+        stats.lastEvent = now
+        run.acceptedSoFar.add(1, ordering: .relaxed)
     }
 
     /// A TLS handshake (after STARTTLS) completed in `nanoseconds`, negotiating `version`.

@@ -20,6 +20,8 @@ struct SessionStats: Sendable {
     var firstFailures: [String] = []
     /// When this session finished its last message (for wall time).
     var lastEvent: UInt64 = 0
+    /// When each message was accepted, if the run keeps them (`e2e`).
+    var acceptTimes: [AcceptTime] = []
 
     static let maxReasons = 50
     static let maxFirstFailures = 5
@@ -52,7 +54,14 @@ struct SessionStats: Sendable {
             firstFailures.append(reason)
         }
         lastEvent = max(lastEvent, other.lastEvent)
+        acceptTimes.append(contentsOf: other.acceptTimes)
     }
+}
+
+/// Message `index` was answered `250` at `at` (monotonic nanoseconds).
+struct AcceptTime: Sendable, Equatable {
+    var index: Int
+    var at: UInt64
 }
 
 /// Order statistics of a latency sample, in milliseconds.

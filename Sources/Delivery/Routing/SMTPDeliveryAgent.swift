@@ -99,7 +99,15 @@ struct SMTPDeliveryAgent: Sendable {
                     stillOpen.append(recipient)
                 }
             }
+            let delivered = replies.contains { $0.step == .endOfData && $0.reply.isPositive }
             if replies.contains(where: { $0.step == .endOfData || $0.reply.isPositive }) { reachedServer = true }
+            // "452 4.5.3 Too many recipients" (RFC 5321 §4.5.3.1.10): the rest
+            // go in the next transaction to the same server, not to the next one.
+            if delivered, !stillOpen.isEmpty,
+                zip(open, replies).allSatisfy({ $0.1.reply.isPositive || $0.1.reply.code == 452 })
+            {
+                remaining.insert(hop, at: 0)
+            }
             open = stillOpen
             if sawShutdown {
                 await connection.close()

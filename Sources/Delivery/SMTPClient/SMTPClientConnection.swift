@@ -331,15 +331,21 @@ public final class SMTPClientConnection: Sendable {
         let reader = self.reader
         let channel = self.channel
         do {
-            let futures = try await channel.eventLoop.submit {
-                let futures = waits.map { reader.value.nextReply(timeout: .init($0), on: channel.eventLoop) }
-                if let bytes { channel.writeAndFlush(bytes, promise: nil) }
-                return futures
-            }.get()
-            var replies: [SMTPReply] = []
-            replies.reserveCapacity(futures.count)
-            for future in futures { replies.append(try await future.get()) }
-            return replies
+            // A daemon that stops cancels its deliveries: closing the channel
+            // fails the waits at once, instead of after a timeout of minutes.
+            return try await withTaskCancellationHandler {
+                let futures = try await channel.eventLoop.submit {
+                    let futures = waits.map { reader.value.nextReply(timeout: .init($0), on: channel.eventLoop) }
+                    if let bytes { channel.writeAndFlush(bytes, promise: nil) }
+                    return futures
+                }.get()
+                var replies: [SMTPReply] = []
+                replies.reserveCapacity(futures.count)
+                for future in futures { replies.append(try await future.get()) }
+                return replies
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } catch {
             state.withLock { $0.broken = true }
             channel.close(promise: nil)

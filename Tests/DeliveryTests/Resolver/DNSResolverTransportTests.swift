@@ -22,7 +22,8 @@ struct DNSResolverTransportTests {
         let elapsed = ContinuousClock.now - started
         #expect(route == .temporaryFailure("DNS lookup of MX for shop.test timed out (\(server.nameserver))"))
         #expect(server.count(.udp) == 2)
-        #expect(elapsed >= .milliseconds(550) && elapsed < .seconds(3), "took \(elapsed)")
+        // The upper bound is loose: the whole suite runs in parallel on two cores.
+        #expect(elapsed >= .milliseconds(550) && elapsed < .seconds(15), "took \(elapsed)")
         await server.close()
     }
 

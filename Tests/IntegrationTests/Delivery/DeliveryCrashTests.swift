@@ -1,6 +1,7 @@
 import Foundation
 import PoshtaTestSupport
 import SMTPProtocol
+import Spool
 import Testing
 
 @Suite("crash safety of outbound delivery")
@@ -57,6 +58,28 @@ struct DeliveryCrashTests {
         #expect(missing.isEmpty, "never delivered: \(missing.sorted()); log:\n\(second.log.suffix(3000))")
         second.signal(SIGTERM)
         #expect(try await second.waitForExit(timeout: .seconds(10)) == 0)
+        await sink.stop()
+    }
+
+    @Test("stopping the daemon does not wait for a server that hangs mid-delivery; the message stays queued")
+    func stopDuringHangingDelivery() async throws {
+        var behavior = SinkBehavior()
+        behavior.failures = [SinkBehavior.ScriptedFailure(at: .dataEnd, .hang)]
+        let sink = try await SinkServer.start(behavior: behavior)
+        let daemon = try await DeliveryFixture.daemon(
+            "route = \"relay\"\nrelays = [ \(DeliveryFixture.relay(sink)) ]\ncommand_timeout = 120", quick: false)
+        let id = try await DeliveryFixture.submit(to: daemon, to: ["anna@example.net"])
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !sink.commands.contains(where: { $0.verb == "DATA" }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let spool = daemon.spool
+        let start = ContinuousClock.now
+        try await daemon.stop()
+        #expect(ContinuousClock.now - start < .seconds(30), "the stop waited for the hanging server (its timeout is 120 s)")
+        let states = try await spool.recipientStates(of: try #require(QueueID(id)))
+        #expect(states.map(\.state) != [.delivered])
         await sink.stop()
     }
 }

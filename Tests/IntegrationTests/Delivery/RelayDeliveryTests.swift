@@ -133,4 +133,21 @@ struct RelayDeliveryTests {
         try await daemon.stop()
         await fallback.stop()
     }
+
+    @Test("452 too many recipients: the rest go in further transactions on the same connection")
+    func tooManyRecipients() async throws {
+        var behavior = SinkBehavior()
+        behavior.maxRecipients = 2
+        let sink = try await SinkServer.start(behavior: behavior)
+        let daemon = try await DeliveryFixture.daemon("route = \"relay\"\nrelays = [ \(DeliveryFixture.relay(sink)) ]")
+        let recipients = (1...5).map { "r\($0)@example.net" }
+        let id = try await DeliveryFixture.submit(to: daemon, to: recipients)
+        let messages = try await sink.waitForMessages(3)
+        #expect(messages.map(\.recipients) == [["r1@example.net", "r2@example.net"], ["r3@example.net", "r4@example.net"], ["r5@example.net"]])
+        #expect(sink.connectionsOpened == 1)
+        #expect(try await daemon.waitForFinalStates(of: id).values.allSatisfy { $0 == "delivered" })
+        #expect(daemon.logs.matching("status=deferred").isEmpty)
+        try await daemon.stop()
+        await sink.stop()
+    }
 }
