@@ -15,7 +15,14 @@
 #      2 × Postfix's measured rate, i.e. half of 4 × Postfix);
 #   5. Poshta's memory with 1,000 idle connections;
 #   6. with SIDE_BY_SIDE=1, shared/bench/side-by-side.sh (smtp-source) against Poshta;
-#   7. the three targets, met or not.
+#   7. the three targets, met or not;
+#   8. with E2E=1 (or E2E=only: this section alone), end to end: poshta-bench e2e runs its
+#      own SMTP sink on the twin's sink port 127.0.0.1:2627 and sends E2E_N messages of
+#      E2E_SIZE to the MTA under test, which relays them there: Poshta (a fresh instance and
+#      spool per round on 127.0.0.1:$E2E_PORT, route = "relay" to 127.0.0.1:2627) against
+#      the twin (no HOLD, no pf-sink.py, queue emptied before each round), one at a time,
+#      alternating, E2E_REPS rounds per session count; end-to-end msgs/s, the queue's
+#      peak, outbound connections, and the target (end to end >= 2 x Postfix at 1 KB, 50).
 # Stops what it started (by PID), restores and stops the Postfix twin, deletes the
 # temporary folder. Every step is bounded; the whole run stops starting new cells after
 # MAX_MINUTES. Output is also written to Benchmarks/results/run-<UTC>.txt.
@@ -27,6 +34,9 @@
 #      TLS=1 (0: no STARTTLS section)  TLS_PORT=2602  TLS_SIZES="1024"  TLS_SESSIONS="50"
 #      SKIP_BUILD=1 (use the binaries already built)  POSHTA_BIN=… (another poshta binary,
 #      e.g. a debug build; run with SKIP_BUILD=1)  SHARED_BENCH=…/shared/bench
+#      E2E=0|1|only  E2E_SESSIONS="50 10"  E2E_SIZE=1024  E2E_N=15000 (QUICK: 2000)
+#      E2E_REPS=REPS  E2E_PORT=2604  E2E_TIMEOUT=120 (s, per round)  E2E_REUSE=0 (1: the
+#      client keeps one connection per session, for both MTAs)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,12 +63,23 @@ IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
 SIDE_BY_SIDE=${SIDE_BY_SIDE:-0}
 MAX_MINUTES=${MAX_MINUTES:-45}
 SKIP_BUILD=${SKIP_BUILD:-0}
+E2E=${E2E:-0}
+E2E_SESSIONS=${E2E_SESSIONS:-"50 10"}
+E2E_SIZE=${E2E_SIZE:-1024}
+if [ "$QUICK" = 1 ]; then E2E_N=${E2E_N:-2000}; E2E_TIMEOUT=${E2E_TIMEOUT:-60}
+else E2E_N=${E2E_N:-15000}; E2E_TIMEOUT=${E2E_TIMEOUT:-120}; fi
+E2E_REPS=${E2E_REPS:-$REPS}
+E2E_PORT=${E2E_PORT:-2604}
+E2E_REUSE=${E2E_REUSE:-0}
+case $E2E in 0|1|only) ;; *) echo "E2E must be 0, 1 or only" >&2; exit 2 ;; esac
+if [ "$E2E" = only ]; then TLS=0; SIDE_BY_SIDE=0; fi   # the e2e section alone: no intake, STARTTLS, latency, idle or smtp-source cells
 MAX_N=200000
-for v in TARGET_S CAL_S REPS PORT TLS_PORT IDLE_CONNECTIONS IDLE_HOLD IDLE_LIMIT MAX_MINUTES; do
+for v in TARGET_S CAL_S REPS PORT TLS_PORT IDLE_CONNECTIONS IDLE_HOLD IDLE_LIMIT MAX_MINUTES E2E_SIZE E2E_N E2E_REPS E2E_PORT E2E_TIMEOUT; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "$v must be a whole number" >&2; exit 2; }
 done
 [ -z "$N" ] || [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 && "$N" -le $MAX_N ]] || { echo "N must be 1..$MAX_N" >&2; exit 2; }
 [ "$REPS" -ge 1 ] && [ "$REPS" -le 9 ] || { echo "REPS must be 1..9" >&2; exit 2; }
+[ "$E2E_REPS" -ge 1 ] && [ "$E2E_REPS" -le 9 ] || { echo "E2E_REPS must be 1..9" >&2; exit 2; }
 RUN_LIMIT=$((TARGET_S * 4 + 30))        # the bench tool's own time limit for one run (s)
 T_START=$(date +%s)
 
@@ -84,15 +105,22 @@ log() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 elapsed_min() { echo $(( ($(date +%s) - T_START) / 60 )); }
 
+# stop_pid PID: TERM, then KILL after 10 s (a Poshta we started)
+stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && { echo "run.sh: Poshta ($pid) did not stop in 10 s; killing it" >&2; kill -KILL "$pid" 2>/dev/null; }
+    wait "$pid" 2>/dev/null
+    return 0
+}
+E2E_PID=""
 cleanup() {
     local rc=$?
     set +e
-    if [ -n "$POSHTA_PID" ] && kill -0 "$POSHTA_PID" 2>/dev/null; then
-        kill -TERM "$POSHTA_PID" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$POSHTA_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -0 "$POSHTA_PID" 2>/dev/null && { echo "run.sh: Poshta did not stop in 10 s; killing it" >&2; kill -KILL "$POSHTA_PID" 2>/dev/null; }
-        wait "$POSHTA_PID" 2>/dev/null
-    fi
+    stop_pid "$POSHTA_PID"
+    stop_pid "$E2E_PID"
     if [ "$PF_STARTED" = 1 ]; then
         "$PF" config >/dev/null 2>&1          # drops the HOLD override
         "$PF" flush-queue >/dev/null 2>&1
@@ -107,15 +135,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "# Poshta benchmark $(date -u '+%F %T UTC') on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-log "# cells of ~${TARGET_S} s, ${REPS} round(s), sizes ${SIZES}, sessions ${SESSIONS}; a new connection per message"
+[ "$E2E" != only ] && log "# cells of ~${TARGET_S} s, ${REPS} round(s), sizes ${SIZES}, sessions ${SESSIONS}; a new connection per message"
+[ "$E2E" != 0 ] && log "# end to end: ${E2E_N} messages of ${E2E_SIZE} B, sessions ${E2E_SESSIONS}, ${E2E_REPS} round(s)"
 [ "$TLS" = 1 ] && log "# STARTTLS cells: sizes ${TLS_SIZES}, sessions ${TLS_SESSIONS}; a TLS handshake per message"
 
 # ---- 1. build -------------------------------------------------------------------------
-POSHTA=${POSHTA_BIN:-$MAIN/.build/release/poshta}
+POSHTA=${POSHTA_BIN:-$MAIN/.build-release/release/poshta}
 BENCH="$HERE/.build/release/poshta-bench"
 if [ "$SKIP_BUILD" != 1 ]; then
     log "# building poshta (release)…"
-    (cd "$MAIN" && timeout 3600 swift build -c release --product poshta) >"$TMP/build-poshta.log" 2>&1 \
+    (cd "$MAIN" && timeout 3600 swift build -c release --product poshta --scratch-path .build-release) >"$TMP/build-poshta.log" 2>&1 \
         || { tail -30 "$TMP/build-poshta.log"; echo "run.sh: building poshta failed" >&2; exit 1; }
     log "# building poshta-bench (release)…"
     (cd "$HERE" && timeout 1800 swift build -c release --product poshta-bench) >"$TMP/build-bench.log" 2>&1 \
@@ -134,6 +163,7 @@ cert_key() {
         /ASN1 OID:/ { curve = $NF }
         END { if (alg == "") print "key ?"; else if (curve != "") print alg " " curve; else print alg " " bits }'
 }
+if [ "$E2E" != only ]; then   # the intake Poshta (delivery suspended); E2E=only starts its own per round
 if listening "$PORT"; then echo "run.sh: something already listens on 127.0.0.1:$PORT" >&2; exit 1; fi
 if [ "$TLS" = 1 ] && listening "$TLS_PORT"; then echo "run.sh: something already listens on 127.0.0.1:$TLS_PORT" >&2; exit 1; fi
 
@@ -178,15 +208,18 @@ fi
 TLS_NOTE=""
 [ "$TLS" = 1 ] && TLS_NOTE=" and 127.0.0.1:$TLS_PORT (STARTTLS, self-signed $(cert_key "$TMP/tls/cert.pem"))"
 log "# Poshta: pid $POSHTA_PID on 127.0.0.1:$PORT$TLS_NOTE, spool $TMP/spool ($(df --output=source,fstype "$TMP" | tail -1 | tr -s ' '))"
+fi
 
 "$PF" install >/dev/null
 eval "$("$PF" env)"                      # PF_ADDR PF_PORT PF_CONF …
 PF_STARTED=1
 "$PF" start --no-sink >/dev/null
-postconf -c "$PF_CONF" -e "smtpd_end_of_data_restrictions = check_client_access static:HOLD"
-postfix -c "$PF_CONF" reload >/dev/null 2>&1; sleep 2
+if [ "$E2E" != only ]; then
+    postconf -c "$PF_CONF" -e "smtpd_end_of_data_restrictions = check_client_access static:HOLD"
+    postfix -c "$PF_CONF" reload >/dev/null 2>&1; sleep 2
+fi
 PF_MASTER=$(head -1 "$(postconf -c "$PF_CONF" -h queue_directory)/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
-log "# Postfix twin: $PF_ADDR:$PF_PORT (master pid ${PF_MASTER:-?}), messages held at end of data, queue $PF_QUEUE ($(df --output=source,fstype "$PF_QUEUE" | tail -1 | tr -s ' '))"
+log "# Postfix twin: $PF_ADDR:$PF_PORT (master pid ${PF_MASTER:-?}), $([ "$E2E" = only ] && echo "relaying to $SINK_ADDR:$SINK_PORT" || echo "messages held at end of data"), queue $PF_QUEUE ($(df --output=source,fstype "$PF_QUEUE" | tail -1 | tr -s ' '))"
 if [ "$TLS" = 1 ]; then
     PF_CERT=$(postconf -c "$PF_CONF" -h smtpd_tls_cert_file 2>/dev/null || true)
     log "# Postfix twin STARTTLS: smtpd_tls_security_level = $(postconf -c "$PF_CONF" -h smtpd_tls_security_level 2>/dev/null || echo '?'), self-signed $(cert_key "$PF_CERT")"
@@ -243,6 +276,7 @@ print(f"    {name:8} {f('msgs_per_s','{:.0f}'):>6} msgs/s  {d.get('accepted',0)}
 PY
 }
 
+if [ "$E2E" != only ]; then   # sections 3 to 6: intake, STARTTLS, latency, idle, summary
 log ""
 log "## durable intake (new connection per message)"
 for size in $SIZES; do
@@ -366,6 +400,7 @@ results = [
 ]
 print(f"  {sum(1 for r in results if r)} of {len(results)} met")
 PY
+fi   # E2E != only
 
 # ---- 7. optional: the smtp-source ratio ---------------------------------------------------------
 if [ "$SIDE_BY_SIDE" = 1 ]; then
@@ -374,6 +409,173 @@ if [ "$SIDE_BY_SIDE" = 1 ]; then
     timeout 1200 "$SHARED_BENCH/side-by-side.sh" "127.0.0.1:$PORT" 2>&1 | tee -a "$REPORT" || log "  side-by-side.sh failed"
     PF_STARTED=1   # it stops the twin itself; stopping again is harmless
 fi
+
+# ---- 8. end to end: accepted, then relayed to the bench's own sink -----------------------------
+# poshta-bench e2e listens on the twin's sink port ($SINK_ADDR:$SINK_PORT) and counts what
+# arrives there. One MTA at a time: a fresh Poshta per round (stopped after it), or the twin
+# (no HOLD, queue emptied before and after the round).
+if [ "$E2E" != 0 ]; then
+E2E_CELLS="$TMP/e2e.tsv"; : >"$E2E_CELLS"
+E2E_LOGS="$TMP/e2e-poshta-log.txt"; : >"$E2E_LOGS"
+pf_queue_count() { find "$PF_QUEUE"/{maildrop,incoming,active,deferred,hold} -type f 2>/dev/null | wc -l; }
+pf_empty_queue() {   # flush and wait (10 s at most) until the twin's queue is empty
+    "$PF" flush-queue >/dev/null 2>&1
+    for _ in $(seq 50); do [ "$(pf_queue_count)" = 0 ] && return 0; sleep 0.2; done
+    return 1
+}
+free_sink_port() {   # pf-sink.py must not hold the port the bench's sink needs
+    "$PF" sink-stop >/dev/null 2>&1
+    for _ in $(seq 50); do listening "$SINK_PORT" || return 0; sleep 0.2; done
+    return 1
+}
+# start_e2e_poshta DIR: a Poshta relaying everything to the sink port, fresh spool in DIR
+start_e2e_poshta() {
+    local dir=$1
+    rm -rf "$dir"; mkdir -p "$dir/spool"
+    cat >"$dir/poshta.toml" <<EOF
+[server]
+hostname = "bench.poshta.test"
+spool = "$dir/spool"
+
+[[listener]]
+address = "127.0.0.1:$E2E_PORT"
+mode = "relay"
+trusted_networks = ["127.0.0.0/8"]
+
+[limits]
+max_connections = 2000
+max_message_size = 26214400
+
+[delivery]
+route = "relay"
+suspended = false
+relays = [ { host = "$SINK_ADDR", port = $SINK_PORT, tls = "none" } ]
+EOF
+    "$POSHTA" serve --config "$dir/poshta.toml" </dev/null >"$dir/poshta.log" 2>&1 &
+    E2E_PID=$!
+    for _ in $(seq 150); do
+        listening "$E2E_PORT" && return 0
+        kill -0 "$E2E_PID" 2>/dev/null || { tail -20 "$dir/poshta.log" | tee -a "$REPORT"; E2E_PID=""; return 1; }
+        sleep 0.2
+    done
+    tail -20 "$dir/poshta.log" | tee -a "$REPORT"; return 1
+}
+# e2e_run NAME ADDR PID S: one round; appends "NAME<TAB>S<TAB>json" to $E2E_CELLS, echoes the json
+e2e_run() {
+    local name=$1 addr=$2 pid=$3 s=$4 out
+    local extra=(); [ "$E2E_REUSE" = 1 ] && extra=(--reuse)
+    [ -n "$pid" ] && extra+=(--pid "$pid")
+    out=$(timeout $((E2E_TIMEOUT + 45)) "$BENCH" e2e --target "$addr" --sink-port "$SINK_PORT" --messages "$E2E_N" \
+            --sessions "$s" --size "$E2E_SIZE" --timeout "$E2E_TIMEOUT" --json "${extra[@]}" 2>>"$TMP/bench.err" | tail -1) || true
+    [ -n "$out" ] || out='{"e2e_msgs_per_s":0,"arrived":0,"complete":false,"failures":["poshta-bench e2e gave no result"]}'
+    printf '%s\t%s\t%s\n' "$name" "$s" "$out" >>"$E2E_CELLS"
+    printf '%s\n' "$out"
+}
+e2e_line() {  # NAME JSON → one human line
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+name, d = sys.argv[1], json.loads(sys.argv[2])
+f = lambda k, fmt="{:.0f}": "-" if d.get(k) is None else fmt.format(d[k])
+state = "" if d.get("complete") else f"  INCOMPLETE ({d.get('arrived', 0)} of {d.get('accepted', 0)} arrived{', time limit' if d.get('timed_out') else ''})"
+fails = f"  {d.get('failed')} FAILED at intake: {'; '.join(d.get('failures', [])[:2])}" if d.get("failed") else ""
+dup = f"  {d['duplicates']} duplicates" if d.get("duplicates") else ""
+cpu = f"  server CPU {d['server_cpu_ms_per_msg']:.3f} ms/msg" if d.get("server_cpu_ms_per_msg") is not None else ""
+print(f"    {name:8} {f('e2e_msgs_per_s'):>6} msgs/s end to end ({f('arrived')} in {f('e2e_s', '{:.1f}')} s)"
+      f"  intake {f('intake_msgs_per_s')} msgs/s  queue peak {f('queue_peak')}"
+      f"  outbound connections {f('sink_connections')} (max {f('sink_peak_open')} open)"
+      f"  250→sink p50 {f('transit_p50_ms', '{:.0f}')} p99 {f('transit_p99_ms', '{:.0f}')} ms{cpu}"
+      f"  busy {f('machine_busy_pct')} %  load {(d.get('load') or ['-'])[0]}{dup}{state}{fails}")
+PY
+}
+
+log ""
+log "## end to end: $E2E_N messages of $E2E_SIZE B, $([ "$E2E_REUSE" = 1 ] && echo "one client connection per session" || echo "a new client connection per message"), each MTA relaying to poshta-bench's sink on $SINK_ADDR:$SINK_PORT"
+# The intake Poshta (delivery suspended) is not needed any more; one MTA works at a time.
+stop_pid "$POSHTA_PID"; POSHTA_PID=""
+# The twin relays now: its configuration rewritten (no HOLD) and reloaded, or started again if
+# side-by-side.sh stopped it; never its own sink.
+PF_STARTED=1
+"$PF" start --no-sink >/dev/null; sleep 2
+PF_MASTER=$(head -1 "$PF_QUEUE/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
+log "  Poshta: a fresh instance and spool per round on 127.0.0.1:$E2E_PORT, route = \"relay\" to $SINK_ADDR:$SINK_PORT (concurrency: the default); Postfix twin: $PF_ADDR:$PF_PORT, master pid ${PF_MASTER:-?}, relayhost $(postconf -c "$PF_CONF" -h relayhost), default_destination_concurrency_limit $(postconf -c "$PF_CONF" -h default_destination_concurrency_limit)"
+E2E_OK=1
+if ! free_sink_port; then
+    log "  something other than pf-sink.py listens on $SINK_ADDR:$SINK_PORT: skipping the end-to-end section"; E2E_OK=0
+elif listening "$E2E_PORT"; then
+    log "  something already listens on 127.0.0.1:$E2E_PORT: skipping the end-to-end section"; E2E_OK=0
+fi
+if [ "$E2E_OK" = 1 ]; then
+    k=0
+    for s in $E2E_SESSIONS; do
+        log "  $s session(s); load1 $(load1)"
+        for r in $(seq "$E2E_REPS"); do
+            if [ "$(elapsed_min)" -ge "$MAX_MINUTES" ]; then log "  (MAX_MINUTES=$MAX_MINUTES reached: skipping the rest)"; break 2; fi
+            k=$((k + 1))
+            order="poshta postfix"; [ $((r % 2)) = 0 ] && order="postfix poshta"   # alternate who goes first
+            for mta in $order; do
+                free_sink_port || { log "    $SINK_ADDR:$SINK_PORT is taken; skipping a round"; continue; }
+                if [ "$mta" = poshta ]; then
+                    dir="$TMP/e2e-$k"
+                    if ! start_e2e_poshta "$dir"; then log "    Poshta did not start (see above)"; E2E_PID=""; continue; fi
+                    out=$(e2e_run poshta "127.0.0.1:$E2E_PORT" "$E2E_PID" "$s")
+                    stop_pid "$E2E_PID"; E2E_PID=""
+                    log "$(e2e_line poshta "$out")"
+                    # what Poshta said besides its per-message info lines
+                    {
+                        echo "### round $k, $s sessions: $(grep -c ' info ' "$dir/poshta.log") info lines, $(grep -c 'status=sent' "$dir/poshta.log") status=sent, $(grep -c 'status=deferred' "$dir/poshta.log") status=deferred, $(grep -c 'status=bounced' "$dir/poshta.log") status=bounced"
+                        grep -v ' info ' "$dir/poshta.log" | head -40
+                        grep 'status=deferred' "$dir/poshta.log" | head -5
+                    } >>"$E2E_LOGS"
+                    rm -rf "$dir"
+                else
+                    if ! pf_empty_queue; then log "    the twin's queue is not empty ($(pf_queue_count) files) after flush-queue"; fi
+                    out=$(e2e_run postfix "$PF_ADDR:$PF_PORT" "$PF_MASTER" "$s")
+                    log "$(e2e_line postfix "$out")"
+                    pf_empty_queue || true
+                fi
+            done
+        done
+    done
+    log ""
+    log "## end to end: summary (medians of $E2E_REPS round(s); ratio = Poshta / Postfix)"
+    python3 - "$E2E_CELLS" "$E2E_SIZE" <<'PY' | tee -a "$REPORT"
+import json, sys, statistics
+cells = {}
+for raw in open(sys.argv[1]):
+    name, s, js = raw.rstrip("\n").split("\t", 2)
+    cells.setdefault((name, int(s)), []).append(json.loads(js))
+size = int(sys.argv[2])
+def med(rows, key):
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
+fmt = lambda v, f="{:.0f}": "-" if v is None else f.format(v)
+print("| size | sessions | e2e msgs/s Poshta / Postfix | ratio | intake msgs/s P / PF | queue peak P / PF | outbound connections P / PF | 250→sink p99 ms P / PF | server CPU ms/msg P / PF | incomplete rounds P / PF |")
+print("| ---: | ---: | --- | ---: | --- | --- | --- | --- | --- | --- |")
+ratio50 = None
+for s in sorted({k[1] for k in cells}, reverse=True):
+    p, q = cells.get(("poshta", s), []), cells.get(("postfix", s), [])
+    a, b = med(p, "e2e_msgs_per_s"), med(q, "e2e_msgs_per_s")
+    ratio = a / b if a is not None and b else None
+    if s == 50 and size == 1024: ratio50 = ratio
+    both = lambda key, f="{:.0f}": f"{fmt(med(p, key), f)} / {fmt(med(q, key), f)}"
+    bad = lambda rows: sum(1 for r in rows if not r.get("complete"))
+    print(f"| {size} | {s} | {both('e2e_msgs_per_s')} | {fmt(ratio, '{:.2f}')} | {both('intake_msgs_per_s')} "
+          f"| {both('queue_peak')} | {both('sink_connections')} | {both('transit_p99_ms')} "
+          f"| {both('server_cpu_ms_per_msg', '{:.3f}')} | {bad(p)} / {bad(q)} |")
+print()
+ok = None if ratio50 is None else ratio50 >= 2
+print(f"  [{'met' if ok else 'NOT met' if ok is False else 'not measured'}] end to end, 1 KB, 50 sessions >= 2x Postfix: {fmt(ratio50, '{:.2f}')}x")
+PY
+    if [ -s "$E2E_LOGS" ]; then
+        cp "$E2E_LOGS" "$RESULTS_DIR/poshta-e2e-$STAMP.log"
+        log ""
+        log "## Poshta's log in the end-to-end rounds (all but info lines: results/poshta-e2e-$STAMP.log)"
+        grep '^### ' "$E2E_LOGS" | sed 's/^### /    /' | tee -a "$REPORT"
+        notes=$(grep -v '^### ' "$E2E_LOGS" | grep -v ' notice ' | sort | uniq -c | sort -rn | head -8 || true)
+        [ -n "$notes" ] && printf '%s\n' "$notes" | sed 's/^/    /' | tee -a "$REPORT"
+    fi
+fi
+fi   # E2E != 0
 
 if [ -s "$TMP/bench.err" ]; then log ""; log "## poshta-bench stderr (last lines)"; tail -5 "$TMP/bench.err" | tee -a "$REPORT"; fi
 log ""

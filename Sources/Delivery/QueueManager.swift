@@ -177,25 +177,26 @@ public final class QueueManager: Service, Sendable {
         var failures: [Bouncer.Failure] = []
         var lines: [(RecipientResult, String)] = []
         for result in results {
-            let position = result.recipient.position
+            func outcome(_ state: RecipientState, notBefore: Double? = nil) -> RecipientOutcome {
+                RecipientOutcome(
+                    queueID: envelope.queueID, position: result.recipient.position, state: state, notBefore: notBefore,
+                    reply: result.text, relay: result.relay, status: result.status.description)
+            }
             switch result.verdict {
             case .sent:
-                outcomes.append(RecipientOutcome(queueID: envelope.queueID, position: position, state: .delivered, reply: result.text))
+                outcomes.append(outcome(.delivered))
                 lines.append((result, "sent (\(result.text))"))
             case .bounced:
-                outcomes.append(RecipientOutcome(queueID: envelope.queueID, position: position, state: .bounced, reply: result.text))
+                outcomes.append(outcome(.bounced))
                 failures.append(Bouncer.Failure(result: result, expired: false))
                 lines.append((result, "bounced (\(result.text))"))
             case .deferred:
                 switch schedule.afterTemporaryFailure(attempts: result.recipient.attempts, arrival: envelope.arrival, now: now) {
                 case .retry(let at):
-                    outcomes.append(
-                        RecipientOutcome(
-                            queueID: envelope.queueID, position: position, state: .deferred, notBefore: at, reply: result.text))
+                    outcomes.append(outcome(.deferred, notBefore: at))
                     lines.append((result, "deferred (\(result.text))"))
                 case .expire:
-                    outcomes.append(
-                        RecipientOutcome(queueID: envelope.queueID, position: position, state: .expired, reply: result.text))
+                    outcomes.append(outcome(.expired))
                     failures.append(Bouncer.Failure(result: result, expired: true))
                     lines.append((result, "expired, returned to sender (\(result.text))"))
                 }

@@ -72,11 +72,16 @@ extension Spool {
                         AND state NOT IN ('delivered', 'bounced', 'expired', 'deleted'))
                     WHERE id = ?
                     """)
+            let attempt = try db.cachedStatement(
+                sql: "INSERT INTO attempt (message_id, position, time, relay, state, status, reply) VALUES (?, ?, ?, ?, ?, ?, ?)")
             var touched = Set<String>()
             for outcome in outcomes {
                 let id = outcome.queueID.description
                 try update.execute(arguments: [
                     outcome.state.rawValue, outcome.notBefore ?? now, outcome.reply, now, id, outcome.position,
+                ])
+                try attempt.execute(arguments: [
+                    id, outcome.position, now, outcome.relay, outcome.state.rawValue, outcome.status, outcome.reply,
                 ])
                 touched.insert(id)
             }
@@ -131,6 +136,22 @@ extension Spool {
                 arguments: [id.description]
             ).map { row in
                 (row["address"], RecipientState(rawValue: row["state"]) ?? .hold, row["last_reply"])
+            }
+        }
+    }
+
+    /// Every delivery attempt of one recipient, oldest first (kept until the
+    /// message's segment is removed).
+    public func attempts(of id: QueueID, position: Int) async throws -> [DeliveryAttempt] {
+        try await index.database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT time, relay, state, status, reply FROM attempt WHERE message_id = ? AND position = ? ORDER BY time, rowid",
+                arguments: [id.description, position]
+            ).map { row in
+                DeliveryAttempt(
+                    time: row["time"], relay: row["relay"], state: RecipientState(rawValue: row["state"]) ?? .deferred,
+                    status: row["status"], reply: row["reply"])
             }
         }
     }

@@ -53,6 +53,21 @@ final class SpoolIndex: Sendable {
                     CREATE INDEX recipient_due ON recipient(state, not_before);
                     """)
         }
+        migrator.registerMigration("v2: delivery attempts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE attempt (
+                        message_id TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        time REAL NOT NULL,
+                        relay TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        reply TEXT NOT NULL
+                    );
+                    CREATE INDEX attempt_recipient ON attempt(message_id, position, time);
+                    """)
+        }
         return migrator
     }
 

@@ -25,12 +25,32 @@ public struct RecipientOutcome: Sendable, Hashable {
     public var notBefore: Double?
     /// The reply or reason, for the queue listing.
     public var reply: String
+    /// Where the attempt went: `host[ip]:port`, `capture`, or `none`.
+    public var relay: String
+    /// The RFC 3463 status of the attempt, e.g. `4.4.1`.
+    public var status: String
 
-    public init(queueID: QueueID, position: Int, state: RecipientState, notBefore: Double? = nil, reply: String) {
+    public init(
+        queueID: QueueID, position: Int, state: RecipientState, notBefore: Double? = nil, reply: String,
+        relay: String = "none", status: String = ""
+    ) {
         self.queueID = queueID
         self.position = position
         self.state = state
         self.notBefore = notBefore
         self.reply = reply
+        self.relay = relay
+        self.status = status
     }
+}
+
+/// One delivery attempt of one recipient, as the spool keeps it.
+public struct DeliveryAttempt: Sendable, Hashable {
+    /// Seconds since 1970.
+    public var time: Double
+    public var relay: String
+    /// What the attempt left the recipient in: delivered, deferred, bounced, expired.
+    public var state: RecipientState
+    public var status: String
+    public var reply: String
 }

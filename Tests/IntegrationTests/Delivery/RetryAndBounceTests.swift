@@ -1,6 +1,7 @@
 import Foundation
 import PoshtaTestSupport
 import SMTPProtocol
+import Spool
 import Testing
 
 @Suite("retries, bounces and expiry")
@@ -18,6 +19,14 @@ struct RetryAndBounceTests {
         _ = try await sink.waitForMessages(1, timeout: .seconds(10))
         try await daemon.waitForLog("\(id): to=<anna@example.net>", "status=sent")
         #expect(try await daemon.waitForFinalStates(of: id) == ["anna@example.net": "delivered"])
+        // Both attempts are on the spool, with where they went and what came back.
+        let attempts = try await daemon.spool.attempts(of: try #require(QueueID(id)), position: 0)
+        #expect(attempts.map(\.state) == [.deferred, .delivered])
+        #expect(attempts.allSatisfy { $0.relay == "127.0.0.1[127.0.0.1]:\(sink.port)" })
+        #expect(attempts[0].status == "4.3.0")
+        #expect(attempts[0].reply.contains("451 4.3.0 Temporary failure"))
+        #expect(attempts[1].reply.hasPrefix("250 2.0.0"))
+        #expect(attempts[0].time <= attempts[1].time)
         try await daemon.stop()
         await sink.stop()
     }
