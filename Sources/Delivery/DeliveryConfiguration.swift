@@ -65,6 +65,10 @@ public struct DeliveryConfiguration: Sendable {
     public var maxBackoff: Int
     /// Seconds after arrival when undeliverable mail bounces.
     public var maxLifetime: Int
+    /// Seconds after arrival when the sender is told once that some
+    /// recipients are still being retried; nil: never (the default, as
+    /// Postfix's `delay_warning_time = 0h`).
+    public var delayWarning: Double?
     /// Recipients claimed per round.
     public var batchSize: Int
     /// Recipients in the queue manager's memory at most (Postfix's active queue).
@@ -99,8 +103,9 @@ public struct DeliveryConfiguration: Sendable {
         mxPort: Int = 25, timeouts: SMTPClientTimeouts = SMTPClientTimeouts(),
         defaultPoliteness: Politeness = Politeness(concurrency: 20), politeness: [String: Politeness] = [:],
         globalRate: (count: Int, perSeconds: Int)? = nil, connectionCacheTime: Double = 2,
-        deadDestinationThreshold: Int = 3
+        deadDestinationThreshold: Int = 3, delayWarning: Double? = nil
     ) {
+        self.delayWarning = delayWarning
         self.route = route
         self.suspended = suspended
         self.hostname = hostname

@@ -175,6 +175,7 @@ public final class QueueManager: Service, Sendable {
         let schedule = configuration.retrySchedule
         var outcomes: [RecipientOutcome] = []
         var failures: [Bouncer.Failure] = []
+        var delayed: [Bouncer.Failure] = []
         var lines: [(RecipientResult, String)] = []
         for result in results {
             func outcome(_ state: RecipientState, notBefore: Double? = nil) -> RecipientOutcome {
@@ -193,7 +194,17 @@ public final class QueueManager: Service, Sendable {
             case .deferred:
                 switch schedule.afterTemporaryFailure(attempts: result.recipient.attempts, arrival: envelope.arrival, now: now) {
                 case .retry(let at):
-                    outcomes.append(outcome(.deferred, notBefore: at))
+                    var deferred = outcome(.deferred, notBefore: at)
+                    if let warnAfter = configuration.delayWarning, !result.recipient.warned,
+                        now - envelope.arrival >= warnAfter, !envelope.sender.isEmpty
+                    {
+                        deferred.warned = true
+                        delayed.append(
+                            Bouncer.Failure(
+                                result: result, expired: false,
+                                retryUntil: envelope.arrival + Double(configuration.maxLifetime)))
+                    }
+                    outcomes.append(deferred)
                     lines.append((result, "deferred (\(result.text))"))
                 case .expire:
                     outcomes.append(outcome(.expired))
@@ -212,6 +223,9 @@ public final class QueueManager: Service, Sendable {
                 await sendBounce(job, failures: failures, original: original, outcomes: &outcomes, now: now)
             }
         }
+        if !delayed.isEmpty {
+            await sendDelayWarning(job, delayed: delayed, original: original, outcomes: &outcomes)
+        }
         do {
             try await recorder.record(outcomes)
             // The claim loop sleeps until the next due time it knew of; a
@@ -228,13 +242,8 @@ public final class QueueManager: Service, Sendable {
         _ job: DeliveryJob, failures: [Bouncer.Failure], original: [UInt8]?, outcomes: inout [RecipientOutcome], now: Double
     ) async {
         do {
-            let message: [UInt8]
-            if let original {
-                message = original
-            } else {
-                message = try await spool.loadMessage(at: job.message.location)
-            }
-            _ = try await bouncer.bounce(job.message, failures: failures, original: message)
+            _ = try await bouncer.bounce(
+                job.message, failures: failures, original: try await loadOriginal(job, original))
         } catch {
             logger.error("\(job.message.envelope.queueID): cannot queue the non-delivery notification: \(error); will try again")
             let failed = Set(failures.map(\.result.recipient.position))
@@ -243,6 +252,30 @@ public final class QueueManager: Service, Sendable {
                 outcomes[index].notBefore = now + Double(configuration.minBackoff)
             }
         }
+    }
+
+    /// Tells the sender that some recipients are still being retried
+    /// (`[delivery] delay_warning`); when that fails, it is tried again at
+    /// the next failed attempt.
+    private func sendDelayWarning(
+        _ job: DeliveryJob, delayed: [Bouncer.Failure], original: [UInt8]?, outcomes: inout [RecipientOutcome]
+    ) async {
+        do {
+            _ = try await bouncer.bounce(
+                job.message, failures: delayed, original: try await loadOriginal(job, original))
+        } catch {
+            logger.error("\(job.message.envelope.queueID): cannot queue the delay notification: \(error)")
+            let warned = Set(delayed.map(\.result.recipient.position))
+            for index in outcomes.indices where warned.contains(outcomes[index].position) {
+                outcomes[index].warned = false
+            }
+        }
+    }
+
+    /// The message's bytes: those already read for the attempt, or from the spool.
+    private func loadOriginal(_ job: DeliveryJob, _ known: [UInt8]?) async throws -> [UInt8] {
+        if let known { return known }
+        return try await spool.loadMessage(at: job.message.location)
     }
 
     /// One line per recipient and attempt, Postfix's shape (`log_adhoc.c`):

@@ -56,7 +56,8 @@ extension PoshtaConfiguration {
             caFile: delivery.caFile, nameserver: delivery.nameserver, mxPort: delivery.mxPort, timeouts: timeouts,
             defaultPoliteness: DeliveryConfiguration.Politeness(concurrency: delivery.concurrency, rate: delivery.rate?.pair),
             politeness: politeness, globalRate: delivery.globalRate?.pair,
-            connectionCacheTime: Double(delivery.connectionCacheTime))
+            connectionCacheTime: Double(delivery.connectionCacheTime),
+            delayWarning: delivery.delayWarning > 0 ? Double(delivery.delayWarning) : nil)
     }
 
     /// The AUTH throttle's policy from `[auth]`.

@@ -9,7 +9,7 @@ extension Spool {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.message_id, r.position, r.address, r.attempts, m.segment, m.offset, m.header_length,
+                    SELECT r.message_id, r.position, r.address, r.attempts, r.warned, m.segment, m.offset, m.header_length,
                            m.body_length, m.envelope
                     FROM recipient r JOIN message m ON m.id = r.message_id
                     WHERE r.state IN ('queued', 'deferred') AND r.not_before <= ?
@@ -21,7 +21,8 @@ extension Spool {
                 sql: "UPDATE recipient SET state = 'active', updated = ? WHERE message_id = ? AND position = ?")
             for row in rows {
                 let id: String = row["message_id"]
-                let recipient = SpooledRecipient(position: row["position"], address: row["address"], attempts: row["attempts"])
+                let recipient = SpooledRecipient(
+                    position: row["position"], address: row["address"], attempts: row["attempts"], warned: row["warned"])
                 try activate.execute(arguments: [now, id, recipient.position])
                 if messages[id] == nil {
                     let json: String = row["envelope"]
@@ -62,7 +63,8 @@ extension Spool {
         try await index.database.write { db in
             let update = try db.cachedStatement(
                 sql: """
-                    UPDATE recipient SET state = ?, not_before = ?, attempts = attempts + 1, last_reply = ?, updated = ?
+                    UPDATE recipient SET state = ?, not_before = ?, attempts = attempts + 1, last_reply = ?, updated = ?,
+                        warned = warned OR ?
                     WHERE message_id = ? AND position = ?
                     """)
             let finish = try db.cachedStatement(
@@ -78,7 +80,8 @@ extension Spool {
             for outcome in outcomes {
                 let id = outcome.queueID.description
                 try update.execute(arguments: [
-                    outcome.state.rawValue, outcome.notBefore ?? now, outcome.reply, now, id, outcome.position,
+                    outcome.state.rawValue, outcome.notBefore ?? now, outcome.reply, now, outcome.warned, id,
+                    outcome.position,
                 ])
                 try attempt.execute(arguments: [
                     id, outcome.position, now, outcome.relay, outcome.state.rawValue, outcome.status, outcome.reply,

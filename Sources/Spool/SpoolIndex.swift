@@ -68,6 +68,9 @@ final class SpoolIndex: Sendable {
                     CREATE INDEX attempt_recipient ON attempt(message_id, position, time);
                     """)
         }
+        migrator.registerMigration("v3: delay warnings") { db in
+            try db.execute(sql: "ALTER TABLE recipient ADD COLUMN warned INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -13,6 +13,8 @@ public struct SpooledRecipient: Sendable, Hashable {
     public var address: String
     /// Attempts made before this one.
     public var attempts: Int
+    /// The sender was already told that delivery is delayed.
+    public var warned: Bool = false
 }
 
 /// What happened to one recipient in a delivery attempt.
@@ -29,11 +31,14 @@ public struct RecipientOutcome: Sendable, Hashable {
     public var relay: String
     /// The RFC 3463 status of the attempt, e.g. `4.4.1`.
     public var status: String
+    /// A delay warning about this recipient went to the sender.
+    public var warned: Bool
 
     public init(
         queueID: QueueID, position: Int, state: RecipientState, notBefore: Double? = nil, reply: String,
-        relay: String = "none", status: String = ""
+        relay: String = "none", status: String = "", warned: Bool = false
     ) {
+        self.warned = warned
         self.queueID = queueID
         self.position = position
         self.state = state

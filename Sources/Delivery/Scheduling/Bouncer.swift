@@ -15,6 +15,9 @@ struct Bouncer: Sendable {
     struct Failure: Sendable {
         var result: RecipientResult
         var expired: Bool
+        /// Still being retried: a delay warning (RFC 3464 `Action: delayed`)
+        /// that says until when.
+        var retryUntil: Double? = nil
     }
 
     /// Spools the DSN and returns its queue id. Throws when it could not be
@@ -25,12 +28,13 @@ struct Bouncer: Sendable {
         let reports = failures.map { failure in
             let result = failure.result
             return DeliveryStatusNotification.RecipientReport(
-                finalRecipient: result.recipient.address, action: .failed,
+                finalRecipient: result.recipient.address, action: failure.retryUntil == nil ? .failed : .delayed,
                 status: failure.expired ? "4.4.7" : result.status.description,
                 remoteMTA: result.remoteMTA,
                 diagnostic: result.reply.map { .smtp($0.description) }
                     ?? .local(failure.expired ? "delivery time expired; last error: \(result.text)" : result.text),
-                lastAttemptDate: now)
+                lastAttemptDate: now,
+                willRetryUntil: failure.retryUntil.map { Date(timeIntervalSince1970: $0) })
         }
         let id = spool.makeQueueID()
         let report = DeliveryStatusNotification(
@@ -43,7 +47,8 @@ struct Bouncer: Sendable {
             queueID: id, sender: "", recipients: [envelope.sender], arrival: now.timeIntervalSince1970,
             smtpUTF8: report.requiresSMTPUTF8, client: "bounce", tags: ["dsn": envelope.queueID.description])
         try await spool.accept(dsnEnvelope, message: bytes)
-        logger.info("\(envelope.queueID): sender non-delivery notification: \(id)")
+        let kind = report.isDelayWarning ? "delay notification" : "non-delivery notification"
+        logger.info("\(envelope.queueID): sender \(kind): \(id)")
         logger.info("\(id): from=<>, size=\(bytes.count), nrcpt=1 (queue active)")
         return id
     }

@@ -46,6 +46,9 @@ public struct DeliverySection: Sendable, Equatable {
     /// Seconds an idle connection is kept for the next message (key
     /// `connection_cache_time`, default 2; 0 turns reuse off).
     public var connectionCacheTime: Int
+    /// Seconds after which the sender is told once that delivery is
+    /// delayed (key `delay_warning`, default 0: never).
+    public var delayWarning: Int
     /// Accept and spool, but deliver nothing (key `suspended`, default false):
     /// like Postfix's `defer_transports` for every route. Benchmarks of
     /// intake and maintenance windows use it.
@@ -56,7 +59,7 @@ extension DeliverySection {
     static let keys = [
         "route", "relays", "fallback_relays", "ca_file", "nameserver", "mx_port",
         "min_backoff", "max_backoff", "max_lifetime", "domain", "suspended", "concurrency", "rate", "global_rate",
-        "connect_timeout", "command_timeout", "connection_cache_time",
+        "connect_timeout", "command_timeout", "connection_cache_time", "delay_warning",
     ]
 
     init(reading reader: TOMLTableReader) throws(ConfigurationError) {
@@ -98,6 +101,7 @@ extension DeliverySection {
         connectTimeout = try reader.positiveInt("connect_timeout", default: 30)
         commandTimeout = try reader.positiveInt("command_timeout", default: 300)
         connectionCacheTime = try reader.int("connection_cache_time", default: 2, in: 0...300)
+        delayWarning = try reader.int("delay_warning", default: 0, in: 0...Int(Int32.max))
 
         var domains: [DomainPolicySpec] = []
         for domainReader in try reader.tableArray("domain", expected: "an array of tables ([[delivery.domain]])") ?? [] {

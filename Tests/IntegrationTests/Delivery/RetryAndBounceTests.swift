@@ -105,6 +105,34 @@ struct RetryAndBounceTests {
     }
 }
 
+extension RetryAndBounceTests {
+    @Test("delay_warning: the sender is told once that a recipient is still being retried, then it is delivered")
+    func delayWarning() async throws {
+        var behavior = SinkBehavior()
+        behavior.failures = [.temporary(at: .rcpt, matching: .recipientLocalPart("slow"), times: 3)]
+        let sink = try await SinkServer.start(behavior: behavior)
+        let daemon = try await DeliveryFixture.daemon(
+            "route = \"relay\"\nrelays = [ \(DeliveryFixture.relay(sink)) ]\ndelay_warning = 1\nmin_backoff = 1\nmax_backoff = 1",
+            quick: false)
+        let id = try await DeliveryFixture.submit(to: daemon, to: ["slow@example.net"])
+        try await daemon.waitForLog("\(id): sender delay notification:")
+        try await daemon.waitForLog("\(id): to=<slow@example.net>", "status=sent", timeout: .seconds(20))
+        let messages = try await sink.waitForMessages(2)
+        let warnings = messages.filter { $0.sender == "" }
+        #expect(warnings.count == 1, "one warning, not one per attempt")
+        let warning = try #require(warnings.first)
+        #expect(warning.recipients == ["shop@shop.example"])
+        let parsed = try DSNReading(warning.data)
+        #expect(parsed.header("Subject") == "Delayed Mail (still being retried)")
+        let status = try #require(parsed.parts.first { $0.contentType.hasPrefix("message/delivery-status") })
+        #expect(status.body.contains("Action: delayed"))
+        #expect(status.body.contains("Will-Retry-Until:"))
+        #expect(try await daemon.waitForFinalStates(of: id) == ["slow@example.net": "delivered"])
+        try await daemon.stop()
+        await sink.stop()
+    }
+}
+
 /// Just enough of a MIME reader to check a report as a mail client would:
 /// the top-level headers, the boundary, the parts with their content types.
 struct DSNReading {
