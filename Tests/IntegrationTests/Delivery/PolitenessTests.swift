@@ -15,22 +15,29 @@ struct PolitenessTests {
         // make the rest look faster than they were.
         try await DeliveryFixture.submit(to: daemon, to: ["warm-up@example.net"])
         _ = try await sink.waitForMessages(1)
-        let count = 25
+        let count = 31
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<count {
                 group.addTask { try await DeliveryFixture.submit(to: daemon, to: ["r\(index)@example.net"]) }
             }
             try await group.waitForAll()
         }
-        let messages = try await sink.waitForMessages(count + 1, timeout: .seconds(20))
-        // Measured from the fourth paced arrival to the last, so that the
-        // submissions still coming in at the start do not count.
+        let messages = try await sink.waitForMessages(count + 1, timeout: .seconds(30))
         let times = messages.dropFirst().map(\.receivedAt).sorted()
-        let span = times.last! - times[3]
-        let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
-        let measured = Double(times.count - 4) / seconds
-        #expect(measured <= 11, "measured \(measured) messages/s over \(seconds) s; the limit is 10/s")
-        #expect(measured >= 7, "measured \(measured) messages/s over \(seconds) s; pacing is far slower than asked")
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        // In any 2-second window at most 22 arrivals (10/s + 10%), and one
+        // more for a delivery that a busy machine (the suite runs in
+        // parallel) slowed into the next window.
+        var busiest = 0
+        for (index, start) in times.enumerated() {
+            busiest = max(busiest, times[index...].prefix { seconds($0 - start) < 2 }.count)
+        }
+        #expect(busiest <= 23, "\(busiest) arrivals within 2 s; the limit is 10/s")
+        // And the pacing is not far slower than asked: 30 gaps of 0.1 s.
+        let span = seconds(times.last! - times.first!)
+        #expect(span < 6, "\(count) messages took \(span) s at 10/s")
         try await daemon.stop()
         await sink.stop()
     }
