@@ -30,28 +30,28 @@ public struct DeliveryConfiguration: Sendable {
         }
     }
 
+    /// At most `count` messages per `perSeconds` seconds ("60/m").
+    public struct Rate: Sendable, Hashable {
+        public var count: Int
+        public var perSeconds: Int
+
+        public init(count: Int, perSeconds: Int) {
+            self.count = count
+            self.perSeconds = perSeconds
+        }
+    }
+
     /// Limits for one destination (a recipient domain under `mx`, the relay
     /// chain under `relay`).
     public struct Politeness: Sendable, Hashable {
         /// Most connections open at once.
         public var concurrency: Int
-        /// Most messages per `perSeconds` seconds, spaced evenly; nil: no limit.
-        public var rate: (count: Int, perSeconds: Int)?
+        /// Messages spaced evenly to keep this rate; nil: no limit.
+        public var rate: Rate?
 
-        public init(concurrency: Int, rate: (count: Int, perSeconds: Int)? = nil) {
+        public init(concurrency: Int, rate: Rate? = nil) {
             self.concurrency = concurrency
             self.rate = rate
-        }
-
-        public static func == (lhs: Politeness, rhs: Politeness) -> Bool {
-            lhs.concurrency == rhs.concurrency && lhs.rate?.count == rhs.rate?.count
-                && lhs.rate?.perSeconds == rhs.rate?.perSeconds
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(concurrency)
-            hasher.combine(rate?.count)
-            hasher.combine(rate?.perSeconds)
         }
     }
 
@@ -89,7 +89,7 @@ public struct DeliveryConfiguration: Sendable {
     /// Per-destination limits by lower-case name.
     public var politeness: [String: Politeness]
     /// All destinations together at most this many messages per period.
-    public var globalRate: (count: Int, perSeconds: Int)?
+    public var globalRate: Rate?
     /// Seconds an idle connection waits for the next message to its server.
     public var connectionCacheTime: Double
     /// Consecutive failed sessions (no connection, timeout, 421) after which
@@ -102,7 +102,7 @@ public struct DeliveryConfiguration: Sendable {
         relays: [Relay] = [], fallbackRelays: [Relay] = [], caFile: String? = nil, nameserver: String? = nil,
         mxPort: Int = 25, timeouts: SMTPClientTimeouts = SMTPClientTimeouts(),
         defaultPoliteness: Politeness = Politeness(concurrency: 20), politeness: [String: Politeness] = [:],
-        globalRate: (count: Int, perSeconds: Int)? = nil, connectionCacheTime: Double = 2,
+        globalRate: Rate? = nil, connectionCacheTime: Double = 2,
         deadDestinationThreshold: Int = 3, delayWarning: Double? = nil
     ) {
         self.delayWarning = delayWarning

@@ -220,11 +220,17 @@ public final class QueueManager: Service, Sendable {
             if envelope.sender.isEmpty {
                 logger.info("\(envelope.queueID): undeliverable bounce (null sender) discarded for \(failures.count) recipient(s)")
             } else {
-                await sendBounce(job, failures: failures, original: original, outcomes: &outcomes, now: now)
+                // Not final without a bounce: the sender is never left uninformed.
+                let retry = now + Double(configuration.minBackoff)
+                await sendReport(job, about: failures, original: original, outcomes: &outcomes) { outcome in
+                    outcome.state = .deferred
+                    outcome.notBefore = retry
+                }
             }
         }
         if !delayed.isEmpty {
-            await sendDelayWarning(job, delayed: delayed, original: original, outcomes: &outcomes)
+            // Not marked warned: the warning goes with the next failed attempt.
+            await sendReport(job, about: delayed, original: original, outcomes: &outcomes) { $0.warned = false }
         }
         do {
             try await recorder.record(outcomes)
@@ -236,38 +242,21 @@ public final class QueueManager: Service, Sendable {
         }
     }
 
-    /// Spools the DSN; when that fails, the failures are deferred instead of
-    /// made final, so that the sender is never left uninformed.
-    private func sendBounce(
-        _ job: DeliveryJob, failures: [Bouncer.Failure], original: [UInt8]?, outcomes: inout [RecipientOutcome], now: Double
+    /// Spools one report (a bounce or a delay warning) to the sender. When
+    /// that fails, `undo` is applied to the outcomes of the recipients it
+    /// concerns, so that they are reported at a later attempt instead.
+    private func sendReport(
+        _ job: DeliveryJob, about recipients: [Bouncer.Failure], original: [UInt8]?,
+        outcomes: inout [RecipientOutcome], undo: (inout RecipientOutcome) -> Void
     ) async {
         do {
             _ = try await bouncer.bounce(
-                job.message, failures: failures, original: try await loadOriginal(job, original))
+                job.message, failures: recipients, original: try await loadOriginal(job, original))
         } catch {
-            logger.error("\(job.message.envelope.queueID): cannot queue the non-delivery notification: \(error); will try again")
-            let failed = Set(failures.map(\.result.recipient.position))
-            for index in outcomes.indices where failed.contains(outcomes[index].position) {
-                outcomes[index].state = .deferred
-                outcomes[index].notBefore = now + Double(configuration.minBackoff)
-            }
-        }
-    }
-
-    /// Tells the sender that some recipients are still being retried
-    /// (`[delivery] delay_warning`); when that fails, it is tried again at
-    /// the next failed attempt.
-    private func sendDelayWarning(
-        _ job: DeliveryJob, delayed: [Bouncer.Failure], original: [UInt8]?, outcomes: inout [RecipientOutcome]
-    ) async {
-        do {
-            _ = try await bouncer.bounce(
-                job.message, failures: delayed, original: try await loadOriginal(job, original))
-        } catch {
-            logger.error("\(job.message.envelope.queueID): cannot queue the delay notification: \(error)")
-            let warned = Set(delayed.map(\.result.recipient.position))
-            for index in outcomes.indices where warned.contains(outcomes[index].position) {
-                outcomes[index].warned = false
+            logger.error("\(job.message.envelope.queueID): cannot queue the report to the sender: \(error); will try again")
+            let concerned = Set(recipients.map(\.result.recipient.position))
+            for index in outcomes.indices where concerned.contains(outcomes[index].position) {
+                undo(&outcomes[index])
             }
         }
     }

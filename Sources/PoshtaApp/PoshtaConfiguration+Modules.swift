@@ -43,7 +43,7 @@ extension PoshtaConfiguration {
         var politeness: [String: DeliveryConfiguration.Politeness] = [:]
         for domain in delivery.domains {
             politeness[domain.name] = DeliveryConfiguration.Politeness(
-                concurrency: domain.concurrency ?? delivery.concurrency, rate: (domain.rate ?? delivery.rate)?.pair)
+                concurrency: domain.concurrency ?? delivery.concurrency, rate: (domain.rate ?? delivery.rate)?.rate)
         }
         return DeliveryConfiguration(
             route: DeliveryConfiguration.Route(rawValue: delivery.route.rawValue) ?? .capture,
@@ -54,8 +54,8 @@ extension PoshtaConfiguration {
                 try $1.relay(key: "delivery.fallback_relays[\($0 + 1)]")
             },
             caFile: delivery.caFile, nameserver: delivery.nameserver, mxPort: delivery.mxPort, timeouts: timeouts,
-            defaultPoliteness: DeliveryConfiguration.Politeness(concurrency: delivery.concurrency, rate: delivery.rate?.pair),
-            politeness: politeness, globalRate: delivery.globalRate?.pair,
+            defaultPoliteness: DeliveryConfiguration.Politeness(concurrency: delivery.concurrency, rate: delivery.rate?.rate),
+            politeness: politeness, globalRate: delivery.globalRate?.rate,
             connectionCacheTime: Double(delivery.connectionCacheTime),
             delayWarning: delivery.delayWarning > 0 ? Double(delivery.delayWarning) : nil)
     }
@@ -71,7 +71,7 @@ extension PoshtaConfiguration {
 }
 
 extension RateSpec {
-    var pair: (count: Int, perSeconds: Int) { (count, perSeconds) }
+    var rate: DeliveryConfiguration.Rate { DeliveryConfiguration.Rate(count: count, perSeconds: perSeconds) }
 }
 
 extension RelaySpec {

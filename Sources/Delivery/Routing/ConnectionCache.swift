@@ -20,7 +20,6 @@ final class ConnectionCache: Sendable {
     /// a server's changed configuration (certificate, limits) is seen.
     private let maxAge: Double = 300
     private let idle = Mutex<[NextHop: [Idle]]>([:])
-    private let born = Mutex<[ObjectIdentifier: Double]>([:])
 
     init(idleTime: Double) {
         self.idleTime = idleTime
@@ -31,10 +30,7 @@ final class ConnectionCache: Sendable {
         let now = Date.now.timeIntervalSince1970
         var stale: [SMTPClientConnection] = []
         defer {
-            for connection in stale {
-                forget(connection)
-                Task { await connection.quit() }
-            }
+            for connection in stale { Task { await connection.quit() } }
         }
         return idle.withLock { idle in
             for (index, hop) in hops.enumerated() {
@@ -53,14 +49,7 @@ final class ConnectionCache: Sendable {
     /// Keeps the connection for reuse, or closes it when it is not fit.
     func put(_ connection: SMTPClientConnection, for hop: NextHop) {
         let now = Date.now.timeIntervalSince1970
-        let id = ObjectIdentifier(connection)
-        let birth = born.withLock { born in
-            if let known = born[id] { return known }
-            born[id] = now
-            return now
-        }
-        guard connection.isUsable, idleTime > 0, now - birth < maxAge else {
-            forget(connection)
+        guard connection.isUsable, idleTime > 0, now - connection.openedAt < maxAge else {
             Task { await connection.quit() }
             return
         }
@@ -73,16 +62,19 @@ final class ConnectionCache: Sendable {
         let expired = idle.withLock { idle -> [SMTPClientConnection] in
             var expired: [SMTPClientConnection] = []
             for (hop, list) in idle {
-                let keep = list.filter { now - $0.since <= idleTime && $0.connection.isUsable }
-                expired += list.filter { !(now - $0.since <= idleTime && $0.connection.isUsable) }.map(\.connection)
+                var keep: [Idle] = []
+                for entry in list {
+                    if now - entry.since <= idleTime, entry.connection.isUsable {
+                        keep.append(entry)
+                    } else {
+                        expired.append(entry.connection)
+                    }
+                }
                 idle[hop] = keep.isEmpty ? nil : keep
             }
             return expired
         }
-        for connection in expired {
-            forget(connection)
-            Task { await connection.quit() }
-        }
+        for connection in expired { Task { await connection.quit() } }
     }
 
     /// Closes every idle connection (shutdown).
@@ -91,13 +83,6 @@ final class ConnectionCache: Sendable {
             defer { idle = [:] }
             return idle.values.flatMap { $0.map(\.connection) }
         }
-        for connection in all {
-            forget(connection)
-            await connection.quit()
-        }
-    }
-
-    private func forget(_ connection: SMTPClientConnection) {
-        _ = born.withLock { $0.removeValue(forKey: ObjectIdentifier(connection)) }
+        for connection in all { await connection.quit() }
     }
 }

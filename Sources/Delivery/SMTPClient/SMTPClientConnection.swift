@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import NIOCore
 import NIOPosix
@@ -18,6 +19,8 @@ public final class SMTPClientConnection: Sendable {
     public let remote: String
     /// The address actually connected to.
     public let remoteAddress: String
+    /// When the connection was made (seconds since 1970), for the cache's age limit.
+    public let openedAt: Double
     private let channel: any Channel
     private let reader: NIOLoopBound<ReplyReader>
     private let timeouts: SMTPClientTimeouts
@@ -49,6 +52,7 @@ public final class SMTPClientConnection: Sendable {
         let address = channel.remoteAddress?.ipAddress ?? hop.address ?? "?"
         self.remoteAddress = address
         self.remote = hop.described(address: address)
+        self.openedAt = Date.now.timeIntervalSince1970
         self.state = Mutex(State())
     }
 

@@ -50,7 +50,7 @@ actor DeliveryScheduler {
     init(configuration: DeliveryConfiguration, starts: AsyncStream<Start>.Continuation) {
         self.configuration = configuration
         self.starts = starts
-        globalPacer = configuration.globalRate.map { Pacer(count: $0.count, perSeconds: $0.perSeconds) }
+        globalPacer = configuration.globalRate.map(Pacer.init)
     }
 
     func enqueue(_ jobs: [DeliveryJob]) {
@@ -61,7 +61,7 @@ actor DeliveryScheduler {
                 let politeness = configuration.politeness(for: job.destination)
                 destinations[job.destination] = Destination(
                     limit: max(1, politeness.concurrency),
-                    pacer: politeness.rate.map { Pacer(count: $0.count, perSeconds: $0.perSeconds) })
+                    pacer: politeness.rate.map(Pacer.init))
                 touched.append(job.destination)
             } else if !touched.contains(job.destination) {
                 touched.append(job.destination)
@@ -148,7 +148,7 @@ actor DeliveryScheduler {
         let delay = max(0, time - Date.now.timeIntervalSince1970)
         Task {
             try? await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up))))
-            await self.wake()
+            self.wake()
         }
     }
 

@@ -13,6 +13,10 @@ public struct Pacer: Sendable, Hashable {
         interval = Double(perSeconds) / Double(max(count, 1))
     }
 
+    public init(_ rate: DeliveryConfiguration.Rate) {
+        self.init(count: rate.count, perSeconds: rate.perSeconds)
+    }
+
     /// The earliest time the next send may start.
     public func nextAllowed(now: Double) -> Double { max(now, nextSlot) }
 
