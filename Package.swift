@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "PoshtaApp",
             dependencies: [
-                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts",
+                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

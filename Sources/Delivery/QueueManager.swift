@@ -118,7 +118,10 @@ public final class QueueManager: Service, Sendable {
 
     /// Runs one job to its results, then records them.
     private func execute(_ start: DeliveryScheduler.Start, scheduler: DeliveryScheduler) async {
-        let job = start.job
+        guard let job = await withoutWithdrawn(start.job) else {
+            await scheduler.finished(start.job, reachable: nil, reason: "")
+            return
+        }
         let begun = Date.now.timeIntervalSince1970
         var reachable: Bool?
         var reason = ""
@@ -155,7 +158,22 @@ public final class QueueManager: Service, Sendable {
             }
         }
         await finish(job, results: results, original: original, begun: begun)
-        await scheduler.finished(job, reachable: reachable, reason: reason)
+        await scheduler.finished(start.job, reachable: reachable, reason: reason)
+    }
+
+    /// The job without the recipients an administrator held or deleted
+    /// since they were claimed; nil when none is left. When the spool
+    /// cannot say, the job goes ahead as claimed (`record` still keeps
+    /// the administrator's state for a deferral).
+    private func withoutWithdrawn(_ job: DeliveryJob) async -> DeliveryJob? {
+        let positions = job.message.recipients.map(\.position)
+        guard let active = try? await spool.stillActive(job.message.envelope.queueID, positions: positions) else {
+            return job
+        }
+        if active.count == positions.count { return job }
+        var remaining = job
+        remaining.message.recipients.removeAll { !active.contains($0.position) }
+        return remaining.message.recipients.isEmpty ? nil : remaining
     }
 
     private static func all(

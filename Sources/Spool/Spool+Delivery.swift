@@ -57,14 +57,17 @@ extension Spool {
 
     private static let readers = DispatchQueue(label: "poshta.spool.read", attributes: .concurrent)
 
-    /// Records the outcomes of delivery attempts in one transaction.
+    /// Records the outcomes of delivery attempts in one transaction. A
+    /// recipient an administrator held or deleted during the attempt stays
+    /// so when the attempt only deferred it.
     public func record(_ outcomes: [RecipientOutcome], now: Double) async throws {
         guard !outcomes.isEmpty else { return }
         try await index.database.write { db in
             let update = try db.cachedStatement(
                 sql: """
-                    UPDATE recipient SET state = ?, not_before = ?, attempts = attempts + 1, last_reply = ?, updated = ?,
-                        warned = warned OR ?
+                    UPDATE recipient SET
+                        state = CASE WHEN state IN ('hold', 'deleted') AND ? = 'deferred' THEN state ELSE ? END,
+                        not_before = ?, attempts = attempts + 1, last_reply = ?, updated = ?, warned = warned OR ?
                     WHERE message_id = ? AND position = ?
                     """)
             let finish = try db.cachedStatement(
@@ -80,7 +83,7 @@ extension Spool {
             for outcome in outcomes {
                 let id = outcome.queueID.description
                 try update.execute(arguments: [
-                    outcome.state.rawValue, outcome.notBefore ?? now, outcome.reply, now, outcome.warned, id,
+                    outcome.state.rawValue, outcome.state.rawValue, outcome.notBefore ?? now, outcome.reply, now, outcome.warned, id,
                     outcome.position,
                 ])
                 try attempt.execute(arguments: [

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The spool's SQLite index: one row per message (where its record is, its
@@ -71,6 +72,40 @@ final class SpoolIndex: Sendable {
         migrator.registerMigration("v3: delay warnings") { db in
             try db.execute(sql: "ALTER TABLE recipient ADD COLUMN warned INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v4: administration") { db in
+            // What `poshta queue` filters and counts by: the recipient's
+            // domain, the shop's tags, arrival and attempt times.
+            try db.execute(
+                sql: """
+                    ALTER TABLE recipient ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+                    CREATE INDEX recipient_domain ON recipient(domain, state);
+                    CREATE TABLE tag (
+                        message_id TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (message_id, name)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX tag_value ON tag(name, value);
+                    CREATE INDEX message_arrival ON message(finished, arrival);
+                    CREATE INDEX attempt_time ON attempt(time);
+                    """)
+            let setDomain = try db.makeStatement(
+                sql: "UPDATE recipient SET domain = ? WHERE message_id = ? AND position = ?")
+            for row in try Row.fetchAll(db, sql: "SELECT message_id, position, address FROM recipient") {
+                try setDomain.execute(arguments: [
+                    recipientDomain(row["address"]), row["message_id"] as String, row["position"] as Int,
+                ])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, envelope FROM message") {
+                let json: String = row["envelope"]
+                guard let envelope = try? JSONDecoder().decode(SpoolEnvelope.self, from: Data(json.utf8)) else { continue }
+                for (name, value) in envelope.tags {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO tag (message_id, name, value) VALUES (?, ?, ?)",
+                        arguments: [row["id"] as String, name, value])
+                }
+            }
+        }
         return migrator
     }
 
@@ -84,9 +119,10 @@ final class SpoolIndex: Sendable {
                     """)
             let recipient = try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO recipient (message_id, position, address, state, not_before, updated)
-                    VALUES (?, ?, ?, 'queued', ?, ?)
+                    INSERT OR IGNORE INTO recipient (message_id, position, address, domain, state, not_before, updated)
+                    VALUES (?, ?, ?, ?, 'queued', ?, ?)
                     """)
+            let tag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO tag (message_id, name, value) VALUES (?, ?, ?)")
             for (envelope, location, json) in records {
                 let id = envelope.queueID.description
                 try message.execute(arguments: [
@@ -94,9 +130,20 @@ final class SpoolIndex: Sendable {
                     envelope.sender, envelope.arrival, json,
                 ])
                 for (position, address) in envelope.recipients.enumerated() {
-                    try recipient.execute(arguments: [id, position, address, now, now])
+                    try recipient.execute(arguments: [id, position, address, recipientDomain(address), now, now])
                 }
+                for (name, value) in envelope.tags { try tag.execute(arguments: [id, name, value]) }
             }
         }
     }
+}
+
+/// The lower-cased domain after a recipient's last "@", without a trailing
+/// dot (a literal keeps its brackets): what mail is routed, counted and
+/// filtered by.
+public func recipientDomain(_ address: String) -> String {
+    guard let at = address.lastIndex(of: "@") else { return address.lowercased() }
+    var domain = address[address.index(after: at)...].lowercased()
+    if domain.hasSuffix("."), !domain.hasPrefix("[") { domain.removeLast() }
+    return domain
 }

@@ -50,7 +50,7 @@ public struct RecipientOutcome: Sendable, Hashable {
 }
 
 /// One delivery attempt of one recipient, as the spool keeps it.
-public struct DeliveryAttempt: Sendable, Hashable {
+public struct DeliveryAttempt: Sendable, Hashable, Codable {
     /// Seconds since 1970.
     public var time: Double
     public var relay: String

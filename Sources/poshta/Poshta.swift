@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation  // exit()
 import PoshtaApp
 
 /// The entry point: runs Swift concurrency on SwiftNIO's event loops, then
@@ -6,6 +7,14 @@ import PoshtaApp
 @main
 enum PoshtaMain {
     static func main() async {
+        // sendmail's command line is not argument-parser's: run it before parsing.
+        let arguments = CommandLine.arguments
+        if arguments.first?.split(separator: "/").last == "sendmail" {
+            exit(await SendmailCommand.run(arguments: Array(arguments.dropFirst())))
+        }
+        if arguments.count > 1, arguments[1] == "sendmail" {
+            exit(await SendmailCommand.run(arguments: Array(arguments.dropFirst(2))))
+        }
         Commands.runConcurrencyOnEventLoops()
         await Poshta.main()
     }

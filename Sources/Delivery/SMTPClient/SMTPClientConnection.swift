@@ -23,7 +23,7 @@ public final class SMTPClientConnection: Sendable {
     public let openedAt: Double
     private let channel: any Channel
     private let reader: NIOLoopBound<ReplyReader>
-    private let timeouts: SMTPClientTimeouts
+    let timeouts: SMTPClientTimeouts
     private let state: Mutex<State>
 
     struct State {
@@ -329,7 +329,7 @@ public final class SMTPClientConnection: Sendable {
     }
 
     /// Writes `bytes` (if any) and waits for one reply per timeout, in order.
-    private func exchange(
+    func exchange(
         _ bytes: ByteBuffer?, _ waits: [Duration], step: String
     ) async throws(SMTPClientError) -> [SMTPReply] {
         let reader = self.reader

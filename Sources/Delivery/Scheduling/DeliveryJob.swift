@@ -34,11 +34,5 @@ struct DeliveryJob: Sendable {
         return jobs
     }
 
-    /// The lower-cased domain after the last "@" (a literal keeps its brackets).
-    static func domain(of address: String) -> String {
-        guard let at = address.lastIndex(of: "@") else { return address.lowercased() }
-        var domain = address[address.index(after: at)...].lowercased()
-        if domain.hasSuffix("."), !domain.hasPrefix("[") { domain.removeLast() }
-        return domain
-    }
+    static func domain(of address: String) -> String { recipientDomain(address) }
 }
