@@ -70,13 +70,7 @@ extension Spool {
                         not_before = ?, attempts = attempts + 1, last_reply = ?, updated = ?, warned = warned OR ?
                     WHERE message_id = ? AND position = ?
                     """)
-            let finish = try db.cachedStatement(
-                sql: """
-                    UPDATE message SET finished = NOT EXISTS (
-                        SELECT 1 FROM recipient WHERE message_id = message.id
-                        AND state NOT IN ('delivered', 'bounced', 'expired', 'deleted'))
-                    WHERE id = ?
-                    """)
+            let finish = try db.cachedStatement(sql: SpoolIndex.markFinished)
             let attempt = try db.cachedStatement(
                 sql: "INSERT INTO attempt (message_id, position, time, relay, state, status, reply) VALUES (?, ?, ?, ?, ?, ?, ?)")
             var touched = Set<String>()

@@ -109,6 +109,15 @@ final class SpoolIndex: Sendable {
         return migrator
     }
 
+    /// Sets a message's `finished` flag (argument: its id) from its
+    /// recipients: finished once none is left to deliver.
+    static let markFinished = """
+        UPDATE message SET finished = NOT EXISTS (
+            SELECT 1 FROM recipient WHERE message_id = message.id
+            AND state NOT IN ('delivered', 'bounced', 'expired', 'deleted'))
+        WHERE id = ?
+        """
+
     /// Adds messages just written to a segment, all recipients queued now.
     func insert(_ records: [(SpoolEnvelope, RecordLocation, envelopeJSON: String)], now: Double) throws {
         try database.write { db in

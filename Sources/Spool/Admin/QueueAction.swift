@@ -96,13 +96,7 @@ extension Spool {
                 for row in rows {
                     try attempt.execute(arguments: [row["message_id"] as String, row["position"] as Int, now])
                 }
-                let finish = try db.cachedStatement(
-                    sql: """
-                        UPDATE message SET finished = NOT EXISTS (
-                            SELECT 1 FROM recipient WHERE message_id = message.id
-                            AND state NOT IN ('delivered', 'bounced', 'expired', 'deleted'))
-                        WHERE id = ?
-                        """)
+                let finish = try db.cachedStatement(sql: SpoolIndex.markFinished)
                 for id in ids { try finish.execute(arguments: [id]) }
             }
             return QueueActionResult(action: action, messages: ids.sorted(), recipients: rows.count)
