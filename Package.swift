@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "poshta",
             dependencies: [
-                "PoshtaApp",
+                "PoshtaApp", "Spool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation  // exit()
 import PoshtaApp
+import Spool
 
 /// The entry point: runs Swift concurrency on SwiftNIO's event loops, then
 /// parses the command line.
@@ -24,7 +25,7 @@ enum PoshtaMain {
 struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
-        subcommands: [Serve.self, CheckConfig.self, TLS.self, User.self, Version.self])
+        subcommands: [Serve.self, CheckConfig.self, Queue.self, TLS.self, User.self, Version.self])
 }
 
 /// The `--config` option every verb shares.
@@ -40,6 +41,84 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let status = await Commands.serve(configurationPath: options.config)
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Queue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Look at the mail queue (read from the spool directly, read-only).",
+        subcommands: [List.self, Show.self, Stats.self])
+
+    struct JSONOption: ParsableArguments {
+        @Flag(help: "Print JSON for scripts instead of a table.") var json = false
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List queued messages, oldest first, like mailq.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var output: JSONOption
+        @Option(help: "Only recipients in these states (comma-separated): queued, deferred, active, hold.")
+        var state: String?
+        @Option(help: "Part of the envelope sender; <> for bounces.") var sender: String?
+        @Option(help: "Part of a recipient's address.") var recipient: String?
+        @Option(help: "A recipient's domain.") var domain: String?
+        @Option(help: "Arrived at least this long ago: 90s, 30m, 2h, 3d.") var olderThan: String?
+        @Option(help: "The shop's order number.") var order: String?
+        @Option(help: "The customer (e-mail address).") var customer: String?
+        @Option(help: "The automation, e.g. abandoned_cart.") var automation: String?
+        @Option(help: "The template key, e.g. order_paid.") var template: String?
+        @Option(help: "Show at most this many messages.") var limit: Int?
+
+        func run() async throws {
+            var states: [RecipientState]?
+            if let state {
+                states = try state.split(separator: ",").map { name in
+                    guard let value = RecipientState(rawValue: name.trimmingCharacters(in: .whitespaces)),
+                        RecipientState.pending.contains(value)
+                    else { throw ValidationError("--state: \"\(name)\" is not one of queued, deferred, active, hold") }
+                    return value
+                }
+            }
+            var age: Double?
+            if let olderThan {
+                guard let seconds = QueueCommands.seconds(olderThan) else {
+                    throw ValidationError("--older-than: \"\(olderThan)\" is not a duration like 90s, 30m, 2h or 3d")
+                }
+                age = seconds
+            }
+            let filter = QueueFilter(
+                states: states, sender: sender, recipient: recipient, domain: domain, olderThan: age, template: template,
+                automation: automation, order: order, customer: customer)
+            let status = await QueueCommands.list(
+                configurationPath: options.config, filter: filter, limit: limit, output: .init(json: output.json))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One message: envelope, recipients, attempts.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var output: JSONOption
+        @Flag(help: "Print the message itself, as it will be sent (like postcat).") var body = false
+        @Argument(help: "The queue id.") var id: String
+
+        func run() async throws {
+            let status = await QueueCommands.show(
+                configurationPath: options.config, id: id, body: body, output: .init(json: output.json))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Counts by state and destination, the oldest message, the last minute and hour.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var output: JSONOption
+
+        func run() async throws {
+            let status = await QueueCommands.stats(configurationPath: options.config, output: .init(json: output.json))
+            if status != 0 { throw ExitCode(status) }
+        }
     }
 }
 
