@@ -26,13 +26,7 @@ public enum Commands {
 
     /// `poshta serve`: start, run until a stop signal. Returns the exit status.
     public static func serve(configurationPath: String) async -> Int32 {
-        let configuration: PoshtaConfiguration
-        do {
-            configuration = try PoshtaConfiguration.load(path: configurationPath)
-        } catch {
-            printError("poshta: \(error)")
-            return 78  // EX_CONFIG
-        }
+        guard let configuration = loadConfiguration(configurationPath) else { return exConfig }
         bootstrapLogging(level: configuration.server.logLevel)
         let logger = Logger(label: "poshta")
         for warning in configuration.warnings { logger.warning("\(warning)") }
@@ -71,6 +65,19 @@ public enum Commands {
         } catch {
             printError("poshta: \(error)")
             return 78
+        }
+    }
+
+    /// sysexits' EX_CONFIG: the status of every verb whose configuration cannot be used.
+    static let exConfig: Int32 = 78
+
+    /// The configuration, or nil after saying on standard error what is wrong with it.
+    static func loadConfiguration(_ path: String) -> PoshtaConfiguration? {
+        do {
+            return try PoshtaConfiguration.load(path: path)
+        } catch {
+            printError("poshta: \(error)")
+            return nil
         }
     }
 

@@ -10,13 +10,7 @@ public enum TLSCommands {
     /// certificate to the `[tls]` paths. Refuses to replace existing files
     /// unless `force`.
     public static func selfSigned(configurationPath: String, hostname: String?, days: Int, force: Bool) -> Int32 {
-        let configuration: PoshtaConfiguration
-        do {
-            configuration = try PoshtaConfiguration.load(path: configurationPath)
-        } catch {
-            Commands.printError("poshta: \(error)")
-            return 78
-        }
+        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
         let name = hostname ?? configuration.server.hostname
         let certificatePath = configuration.tls.certificate
         let keyPath = configuration.tls.key

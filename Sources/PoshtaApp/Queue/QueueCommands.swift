@@ -50,13 +50,7 @@ public enum QueueCommands {
     private static func withInspector(
         _ configurationPath: String, _ body: (QueueInspector) async throws -> Int32
     ) async -> Int32 {
-        let configuration: PoshtaConfiguration
-        do {
-            configuration = try PoshtaConfiguration.load(path: configurationPath)
-        } catch {
-            Commands.printError("poshta: \(error)")
-            return 78
-        }
+        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
         do {
             let inspector = try QueueInspector(spoolDirectory: configuration.server.spool)
             return try await body(inspector)
