@@ -252,6 +252,7 @@ public final class QueueManager: Service, Sendable {
         }
         do {
             try await recorder.record(outcomes)
+            for outcome in outcomes { DeliveryMetrics.recorded(outcome.state, delay: now - envelope.arrival) }
             // The claim loop sleeps until the next due time it knew of; a
             // new deferral may be due sooner.
             if outcomes.contains(where: { $0.state == .deferred }) { spool.doorbell.ring() }

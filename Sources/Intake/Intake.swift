@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Metrics
 import MIME
 import SMTPProtocol
 public import Spool
@@ -45,6 +46,7 @@ public final class Intake: Sendable {
             logger.error("\(id): cannot spool the message: \(error)")
             throw .spoolFailed("\(error)")
         }
+        Counter(label: "poshta_messages_received_total").increment()
         logger.info(
             "\(id): client=\(envelope.client ?? "unknown")\(incoming.client.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""), helo=<\(incoming.client.heloName ?? "")>, from=<\(envelope.sender)>, size=\(finished.count), nrcpt=\(recipients.count) (queue active)"
         )

@@ -15,19 +15,35 @@ public enum Commands {
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
+    /// How `poshta serve` writes its log lines.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// swift-log's lines: time, level, label, `[Module]`, message — grep-friendly.
+        case text
+        /// One JSON object per line, for log shippers.
+        case json
+    }
+
     /// Sets up swift-log once: lines to standard error at the configured level.
-    public static func bootstrapLogging(level: LogLevelSetting) {
+    public static func bootstrapLogging(level: LogLevelSetting, format: LogFormat = .text) {
+        let level = Logger.Level(rawValue: level.rawValue) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: level.rawValue) ?? .info
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
     }
 
     /// `poshta serve`: start, run until a stop signal. Returns the exit status.
-    public static func serve(configurationPath: String) async -> Int32 {
+    public static func serve(configurationPath: String, logFormat: LogFormat = .text) async -> Int32 {
         guard let configuration = loadConfiguration(configurationPath) else { return exConfig }
-        bootstrapLogging(level: configuration.server.logLevel)
+        bootstrapLogging(level: configuration.server.logLevel, format: logFormat)
         let logger = Logger(label: "poshta")
         for warning in configuration.warnings { logger.warning("\(warning)") }
         do {

@@ -1,4 +1,5 @@
 import Accounts
+import AdminAPI
 import Delivery
 import Intake
 public import Logging
@@ -7,6 +8,7 @@ import NIOPosix
 import SMTPServer
 import ServiceLifecycle
 public import Spool
+import Synchronization
 
 /// The running daemon: spool, intake, SMTP listeners and queue manager in
 /// one service group that stops on SIGTERM or SIGINT.
@@ -20,17 +22,25 @@ public final class PoshtaDaemon: Sendable {
     private let server: SMTPServer
     private let group: ServiceGroup
     private let logger: Logger
+    private let admin: AdminEndpoint
 
-    private init(configuration: PoshtaConfiguration, spool: Spool, server: SMTPServer, group: ServiceGroup, logger: Logger) {
+    private init(
+        configuration: PoshtaConfiguration, spool: Spool, server: SMTPServer, group: ServiceGroup, admin: AdminEndpoint,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.spool = spool
         self.server = server
         self.group = group
+        self.admin = admin
         self.logger = logger
     }
 
     /// Opens and recovers the spool, binds the listeners.
     public static func start(configuration: PoshtaConfiguration, logger: Logger) async throws -> PoshtaDaemon {
+        // Before any module counts anything.
+        MetricsExporter.shared.bootstrap()
+        let token = try loadAdminToken(configuration, logger: logger)
         let spool: Spool
         do {
             spool = try Spool(directory: configuration.server.spool, logger: logger)
@@ -67,16 +77,51 @@ public final class PoshtaDaemon: Sendable {
             spool.close()
             throw StartupError("\(error)")
         }
+        let admin = AdminEndpoint()
+        let adminServer = AdminServer(
+            host: configuration.admin.host, port: configuration.admin.port, token: token, spool: spool, logger: logger
+        ) { address in
+            admin.listening(at: address)
+            logger.notice("admin API on http://\(AdminEndpoint.text(address))/ (queue, stats, /metrics)")
+        }
         // Services stop in reverse order: listeners first, the spool last.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: SpoolService(spool: spool)), .init(service: queueManager),
-                    .init(service: ReloadService(tls: tls, logger: logger)), .init(service: server),
+                    .init(service: ReloadService(tls: tls, logger: logger)), .init(service: adminServer),
+                    .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        return PoshtaDaemon(configuration: configuration, spool: spool, server: server, group: group, logger: logger)
+        return PoshtaDaemon(
+            configuration: configuration, spool: spool, server: server, group: group, admin: admin, logger: logger)
+    }
+
+    /// The admin token, made on the first start (mode 0600).
+    static func loadAdminToken(_ configuration: PoshtaConfiguration, logger: Logger) throws -> AdminToken {
+        let path = configuration.admin.tokenFile
+        do {
+            let (token, created) = try AdminToken.loadOrCreate(path: path)
+            if created { logger.notice("admin token written to \(path) (mode 0600): the CLI reads it from there") }
+            if AdminToken.isExposed(path: path) {
+                logger.warning("\(path): others may read the admin token; chmod 600 \(path)")
+            }
+            return token
+        } catch {
+            throw StartupError("\(error) — set [admin] token_file to a file the daemon may create or read")
+        }
+    }
+
+    /// The admin API's address once it accepts connections (port 0
+    /// resolved); nil if it is not up within `timeout`.
+    public func adminAddress(timeout: Duration = .seconds(10)) async -> SocketAddress? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let address = admin.address { return address }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
     }
 
     /// The `[tls]` certificate, when a listener needs it.
@@ -129,4 +174,22 @@ public struct StartupError: Error, CustomStringConvertible {
 /// The version `poshta version` prints.
 public enum PoshtaVersion {
     public static let current = "0.1.0"
+}
+
+/// Where the admin API ended up listening, once it does.
+final class AdminEndpoint: Sendable {
+    private let bound = Mutex<SocketAddress?>(nil)
+
+    var address: SocketAddress? { bound.withLock { $0 } }
+
+    func listening(at address: SocketAddress) {
+        bound.withLock { $0 = address }
+    }
+
+    /// `127.0.0.1:8025` or `[::1]:8025`.
+    static func text(_ address: SocketAddress) -> String {
+        let host = address.ipAddress ?? "?"
+        let port = address.port ?? 0
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 }

@@ -58,6 +58,15 @@ public final class DaemonProcess: @unchecked Sendable {
         return address.split(separator: ":").last.flatMap { Int($0) }
     }
 
+    /// `http://127.0.0.1:PORT` from the "admin API on …" line.
+    public func waitForAdminURL(timeout: Duration = .seconds(20)) async throws -> String? {
+        guard let line = try await waitForLog("admin API on http://", timeout: timeout),
+            let range = line.range(of: "admin API on ")
+        else { return nil }
+        let url = line[range.upperBound...].split(separator: " ")[0]
+        return String(url.hasSuffix("/") ? url.dropLast() : url)
+    }
+
     public func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
     }

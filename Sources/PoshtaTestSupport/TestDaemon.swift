@@ -9,6 +9,8 @@ public final class TestDaemon: Sendable {
     public let directory: TemporaryDirectory
     public let daemon: PoshtaDaemon
     public let logs: LogCapture
+    /// The `poshta.toml` it runs on, for `poshta … --config`.
+    public let configurationFile: String
     private let task: Task<Void, any Error>
 
     /// Starts a daemon. `configuration` is TOML added after the `[server]`
@@ -40,11 +42,21 @@ public final class TestDaemon: Sendable {
                 """
         }
         text += extra
+        if !extra.contains("[admin]") {
+            // Never the default 8025: tests run side by side.
+            text += """
+
+                [admin]
+                address = "127.0.0.1:0"
+
+                """
+        }
         let file = try directory.write(text, to: "poshta.toml")
         let configuration = try PoshtaConfiguration.load(path: file)
         let logs = LogCapture()
         let daemon = try await PoshtaDaemon.start(configuration: configuration, logger: logs.logger())
         self.directory = directory
+        self.configurationFile = file
         self.daemon = daemon
         self.logs = logs
         self.task = Task { try await daemon.run() }
@@ -54,6 +66,19 @@ public final class TestDaemon: Sendable {
     public func port(_ index: Int = 0) -> Int { daemon.smtpAddresses[index].port ?? 0 }
 
     public var spool: Spool { daemon.spool }
+
+    /// `http://127.0.0.1:PORT` of the admin API, for `poshta queue … --admin`.
+    public func adminURL() async throws -> String {
+        guard let address = await daemon.adminAddress(), let port = address.port else {
+            throw TestDaemonError(description: "the admin API did not come up")
+        }
+        return "http://127.0.0.1:\(port)"
+    }
+
+    /// The admin token the daemon made in its folder.
+    public var adminToken: String {
+        get throws { try String(contentsOfFile: "\(directory.path)/admin.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
 
     /// Stops gracefully and waits until everything has stopped.
     public func stop() async throws {
@@ -82,4 +107,9 @@ public final class TestDaemon: Sendable {
         }
         return outbox()
     }
+}
+
+/// A test daemon did not do what the test needs; the text says what.
+public struct TestDaemonError: Error, CustomStringConvertible {
+    public var description: String
 }

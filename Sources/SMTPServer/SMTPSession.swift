@@ -56,6 +56,8 @@ struct SMTPSession {
                     return
                 }
                 logger.debug("connect from \(peerText)")
+                ServerMetrics.connectionOpened()
+                defer { ServerMetrics.connectionClosed() }
                 replies.append(machine.greeting)
                 try await replies.flush(to: outbound)
 
@@ -123,6 +125,7 @@ struct SMTPSession {
                 }
             }
         } catch let error as NIOSSLError {
+            ServerMetrics.tlsHandshakeFailed()
             logger.info("\(peerText): TLS failed: \(error)")
         } catch {
             logger.debug("\(peerText): connection ended: \(error)")
@@ -214,6 +217,7 @@ struct SMTPSession {
             return machine.authenticationFinished(user: user, succeeded: true)
         }
         logger.warning("\(peerText): SASL \(mechanism) authentication failed for user \(user)")
+        ServerMetrics.authenticationFailed()
         switch authentication.throttle.recordFailure(address: address) {
         case .retry(let delay):
             try? await Task.sleep(for: delay)

@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation  // exit()
-import PoshtaApp
+public import PoshtaApp
 import Spool
 
 /// The entry point: runs Swift concurrency on SwiftNIO's event loops, then
@@ -21,6 +21,8 @@ enum PoshtaMain {
     }
 }
 
+extension Commands.LogFormat: ExpressibleByArgument {}
+
 /// `poshta`: the daemon and its tools.
 struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,26 +39,37 @@ struct ConfigOption: ParsableArguments {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the daemon until SIGTERM or SIGINT.")
     @OptionGroup var options: ConfigOption
+    @Option(help: "text (grep-friendly lines) or json (one object per line, for log shippers).")
+    var logFormat: Commands.LogFormat = .text
 
     func run() async throws {
-        let status = await Commands.serve(configurationPath: options.config)
+        let status = await Commands.serve(configurationPath: options.config, logFormat: logFormat)
         if status != 0 { throw ExitCode(status) }
     }
 }
 
 struct Queue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Look at the mail queue (read from the spool directly, read-only).",
-        subcommands: [List.self, Show.self, Stats.self])
+        abstract: "Look at and steer the mail queue through the daemon's admin API.",
+        discussion: """
+            list, show, stats and watch read the spool directly (read-only) when the daemon \
+            does not answer, and say so; hold, release, retry and delete need the daemon.
+            """,
+        subcommands: [List.self, Show.self, Stats.self, Watch.self, Hold.self, Release.self, Retry.self, Delete.self])
 
-    struct JSONOption: ParsableArguments {
-        @Flag(help: "Print JSON for scripts instead of a table.") var json = false
+    /// `--config`, `--admin`, `--json`.
+    struct Options: ParsableArguments {
+        @OptionGroup var config: ConfigOption
+        @Option(help: "The admin API, e.g. http://127.0.0.1:8025 (default: [admin] address).") var admin: String?
+        @Flag(help: "Print JSON for scripts instead of text.") var json = false
+
+        var values: QueueCommands.Options {
+            QueueCommands.Options(configurationPath: config.config, admin: admin, json: json)
+        }
     }
 
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List queued messages, oldest first, like mailq.")
-        @OptionGroup var options: ConfigOption
-        @OptionGroup var output: JSONOption
+    /// The filters `list` and the changing verbs share.
+    struct Filters: ParsableArguments {
         @Option(help: "Only recipients in these states (comma-separated): queued, deferred, active, hold.")
         var state: String?
         @Option(help: "Part of the envelope sender; <> for bounces.") var sender: String?
@@ -67,9 +80,8 @@ struct Queue: AsyncParsableCommand {
         @Option(help: "The customer (e-mail address).") var customer: String?
         @Option(help: "The automation, e.g. abandoned_cart.") var automation: String?
         @Option(help: "The template key, e.g. order_paid.") var template: String?
-        @Option(help: "Show at most this many messages.") var limit: Int?
 
-        func run() async throws {
+        func filter() throws -> QueueFilter {
             var states: [RecipientState]?
             if let state {
                 states = try state.split(separator: ",").map { name in
@@ -86,25 +98,33 @@ struct Queue: AsyncParsableCommand {
                 }
                 age = seconds
             }
-            let filter = QueueFilter(
+            return QueueFilter(
                 states: states, sender: sender, recipient: recipient, domain: domain, olderThan: age, template: template,
                 automation: automation, order: order, customer: customer)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List queued messages, oldest first, like mailq.")
+        @OptionGroup var options: Options
+        @OptionGroup var filters: Filters
+        @Option(help: "Show at most this many messages (0: all).") var limit: Int = 1000
+
+        func run() async throws {
             let status = await QueueCommands.list(
-                configurationPath: options.config, filter: filter, limit: limit, output: .init(json: output.json))
+                options.values, filter: try filters.filter(), limit: limit == 0 ? nil : limit)
             if status != 0 { throw ExitCode(status) }
         }
     }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One message: envelope, recipients, attempts.")
-        @OptionGroup var options: ConfigOption
-        @OptionGroup var output: JSONOption
+        @OptionGroup var options: Options
         @Flag(help: "Print the message itself, as it will be sent (like postcat).") var body = false
         @Argument(help: "The queue id.") var id: String
 
         func run() async throws {
-            let status = await QueueCommands.show(
-                configurationPath: options.config, id: id, body: body, output: .init(json: output.json))
+            let status = await QueueCommands.show(options.values, id: id, body: body)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -112,13 +132,79 @@ struct Queue: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Counts by state and destination, the oldest message, the last minute and hour.")
-        @OptionGroup var options: ConfigOption
-        @OptionGroup var output: JSONOption
+        @OptionGroup var options: Options
 
         func run() async throws {
-            let status = await QueueCommands.stats(configurationPath: options.config, output: .init(json: output.json))
+            let status = await QueueCommands.stats(options.values)
             if status != 0 { throw ExitCode(status) }
         }
+    }
+
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A live view of the queue, refreshed every second; q or Ctrl-C quits.")
+        @OptionGroup var options: Options
+        @Option(help: "Seconds between refreshes.") var interval: Double = 1
+
+        func run() async throws {
+            guard interval >= 0.1 else { throw ValidationError("--interval: at least 0.1 seconds") }
+            let status = await QueueCommands.watch(options.values, interval: interval)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    /// The selection the changing verbs take: ids, filters or --all.
+    struct Selection: ParsableArguments {
+        @OptionGroup var filters: Filters
+        @Flag(help: "Every message in the queue.") var all = false
+        @Argument(help: "Queue ids.") var ids: [String] = []
+
+        func selection() throws -> QueueCommands.Selection {
+            let filter = try filters.filter()
+            switch (ids.isEmpty, filter.selectsEverything, all) {
+            case (false, true, false): return .ids(ids)
+            case (true, false, false): return .filter(filter)
+            case (true, true, true): return .all
+            case (true, true, false): throw ValidationError("name queue ids, filters (--state, --domain, …) or --all")
+            default: throw ValidationError("give queue ids, filters or --all, not several of them")
+            }
+        }
+    }
+
+    static func apply(_ action: QueueAction, _ selection: Selection, _ options: Options) async throws {
+        let status = await QueueCommands.apply(action, to: try selection.selection(), options.values)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    struct Hold: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put messages on hold: no delivery until released (postsuper -h).")
+        @OptionGroup var options: Options
+        @OptionGroup var selection: Selection
+        func run() async throws { try await Queue.apply(.hold, selection, options) }
+    }
+
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Release held messages, due now (postsuper -H).")
+        @OptionGroup var options: Options
+        @OptionGroup var selection: Selection
+        func run() async throws { try await Queue.apply(.release, selection, options) }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Try queued and deferred messages now (postqueue -f, postqueue -i ID).")
+        @OptionGroup var options: Options
+        @OptionGroup var selection: Selection
+        func run() async throws { try await Queue.apply(.retry, selection, options) }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete messages from the queue; nothing is sent, no bounce (postsuper -d).")
+        @OptionGroup var options: Options
+        @OptionGroup var selection: Selection
+        func run() async throws { try await Queue.apply(.delete, selection, options) }
     }
 }
 

@@ -85,6 +85,8 @@ public final class SMTPClientConnection: Sendable {
                 kind: .connect, message: "connect to \(hop): \(ConnectFailure.describe(error))",
                 status: EnhancedStatusCode(4, 4, 1))
         }
+        DeliveryMetrics.connectionOpened()
+        channel.closeFuture.whenComplete { _ in DeliveryMetrics.connectionClosed() }
         let reader: NIOLoopBound<ReplyReader>
         do {
             reader = try await channel.eventLoop.submit {
@@ -368,6 +370,7 @@ public final class SMTPClientConnection: Sendable {
                 message: "host \(remote) answered with something that is not an SMTP reply while \(step): \(line.prefix(100))",
                 status: .init(4, 5, 0))
         case .channel(let underlying) where TLSFailure.isTLS(underlying):
+            DeliveryMetrics.tlsHandshakeFailed()
             return SMTPClientError(
                 kind: .tls, message: "TLS with \(remote) failed: \(TLSFailure.describe(underlying))",
                 status: .init(4, 7, 5))

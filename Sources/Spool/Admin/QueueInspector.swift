@@ -73,6 +73,17 @@ public struct QueueInspector: Sendable {
         }
     }
 
+    /// The ids of every message that matches, oldest first: what a bulk
+    /// action works through, a chunk at a time.
+    public func ids(_ filter: QueueFilter, now: Double) async throws -> [String] {
+        let condition = filter.condition(now: now)
+        return try await reader.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT m.id FROM message m WHERE \(condition.sql) ORDER BY m.arrival, m.id",
+                arguments: condition.arguments)
+        }
+    }
+
     /// One message with all its recipients and their attempt history; nil
     /// when the spool does not know the id (any more).
     public func message(_ id: String) async throws -> QueueMessage? {

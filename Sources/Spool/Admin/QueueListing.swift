@@ -41,6 +41,12 @@ public struct QueueMessage: Codable, Sendable, Hashable {
     public var finished: Bool
     /// All recipients, finished or not, each with its history.
     public var recipients: [QueueRecipient]
+
+    // "smtpUtf8", so that snake_case JSON ("smtp_utf8") reads back to the same key.
+    enum CodingKeys: String, CodingKey {
+        case id, arrival, size, sender, client, heloName, bodyType, tags, finished, recipients
+        case smtpUTF8 = "smtpUtf8"
+    }
 }
 
 /// The answer to `poshta queue list`: the messages (up to the limit asked)

@@ -72,7 +72,7 @@ struct QueueCommandTests {
         #expect(body.output == "Subject: for bo@example.net\r\n\r\nHello.\r\n")
         let missing = try await poshta(["queue", "show", "--config", file, "0000000000Z"])
         #expect(missing.status == 1)
-        #expect(missing.error.contains("no message 0000000000Z on the spool"))
+        #expect(missing.error.contains("no message 0000000000Z on the queue"))
 
         let stats = try await poshta(["queue", "stats", "--config", file, "--json"])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any])

@@ -1,0 +1,54 @@
+import Hummingbird
+public import Logging
+public import NIOCore
+public import ServiceLifecycle
+public import Spool
+
+/// The admin HTTP endpoint on `[admin] address`: the queue API under `/v1`
+/// and `/metrics`, every request behind the bearer token. A service of the
+/// daemon's group; it stops with it.
+public struct AdminServer: Service {
+    private let application: any Service
+    private let address: String
+
+    /// - Parameter onListening: called with the bound address once it
+    ///   accepts connections (port 0 picks a free port; this says which).
+    public init(
+        host: String, port: Int, token: AdminToken, spool: Spool, logger: Logger,
+        onListening: @escaping @Sendable (SocketAddress) -> Void
+    ) {
+        let router = Router()
+        router.add(middleware: BearerTokenMiddleware(token: token, logger: logger))
+        QueueRoutes(spool: spool, logger: logger).register(on: router)
+        router.get("/metrics") { _, _ in
+            AdminResponse.bytes(
+                try await MetricsExporter.shared.scrape(spool), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        // Hummingbird's own lines ("Server started and listening on …")
+        // would mix with the SMTP listeners' in the log; we write our own.
+        address = "\(host):\(port)"
+        var quiet = logger
+        quiet.logLevel = .warning
+        application = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "poshta"),
+            onServerRunning: { channel in
+                if let address = channel.localAddress { onListening(address) }
+            },
+            logger: quiet)
+    }
+
+    public func run() async throws {
+        do {
+            try await application.run()
+        } catch {
+            throw AdminServerError(
+                description: "cannot serve the admin API on \(address): \(error) — check [admin] address")
+        }
+    }
+}
+
+/// The admin API could not start or stopped; the text says where and why.
+public struct AdminServerError: Error, CustomStringConvertible {
+    public var description: String
+}

@@ -1,0 +1,138 @@
+import Foundation
+import PoshtaTestSupport
+import SMTPProtocol
+import Testing
+
+/// The admin HTTP API of the real binary, asked with curl: the token guards
+/// every endpoint, `/metrics` is Prometheus text that Prometheus' own
+/// Python parser reads, and its counters follow the mail.
+@Suite("admin API: bearer token, JSON endpoints, /metrics")
+struct AdminAPITests {
+    struct Running {
+        let directory: TemporaryDirectory
+        let daemon: DaemonProcess
+        let port: Int
+        let url: String
+        let token: String
+    }
+
+    private func start(suspended: Bool = false) async throws -> Running {
+        let directory = try TemporaryDirectory(prefix: "poshta-admin")
+        var configuration = DaemonConfiguration(spool: "spool")
+        configuration.suspended = suspended
+        let file = try configuration.write(in: directory)
+        let daemon = try DaemonProcess(configurationFile: file, logFile: directory.path + "/poshta.log")
+        let port = try #require(try await daemon.waitForPort(), "log:\n\(daemon.log)")
+        let url = try #require(try await daemon.waitForAdminURL(), "log:\n\(daemon.log)")
+        let tokenFile = directory.path + "/admin.token"
+        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Running(directory: directory, daemon: daemon, port: port, url: url, token: token)
+    }
+
+    /// curl's status code and body.
+    private func curl(_ url: String, token: String?, method: String = "GET", body: String? = nil) async throws
+        -> (status: Int, body: String, headers: String)
+    {
+        var arguments = ["-s", "-S", "-D", "-", "-X", method, "--max-time", "20"]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        let result = try await ExternalProcess.run("curl", arguments + [url], timeout: .seconds(30))
+        let parts = result.output.components(separatedBy: "\r\n\r\n")
+        let headers = parts.first ?? ""
+        let status = headers.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return (status, parts.dropFirst().joined(separator: "\r\n\r\n"), headers)
+    }
+
+    private func send(_ running: Running, to recipient: String) async throws -> String {
+        let client = try await TestSMTPClient.afterEHLO(port: running.port)
+        let reply = try await client.sendMail(
+            from: "shop@shop.example", to: [recipient], message: "Subject: metrics\r\n\r\nHello.\r\n")
+        await client.close()
+        return try #require(reply.queueID, "\(reply)")
+    }
+
+    @Test("no token or a wrong one: 401 with WWW-Authenticate and a JSON sentence, and nothing changes")
+    func wrongToken() async throws {
+        let running = try await start(suspended: true)
+        let id = try await send(running, to: "ana@example.net")
+        let attempts: [(String?, String)] = [(nil, "needs the header Authorization: Bearer"), ("0123456789abcdef0123", "the bearer token is wrong")]
+        for (token, sentence) in attempts {
+            let refused = try await curl(running.url + "/v1/queue/delete", token: token, method: "POST", body: "{\"all\":true}")
+            #expect(refused.status == 401)
+            #expect(refused.headers.lowercased().contains("www-authenticate: bearer realm=\"poshta\""))
+            let error = try JSONSerialization.jsonObject(with: Data(refused.body.utf8)) as? [String: String]
+            #expect(error?["error"]?.contains(sentence) == true, "\(refused.body)")
+            let metrics = try await curl(running.url + "/metrics", token: token)
+            #expect(metrics.status == 401)
+        }
+        let listed = try await curl(running.url + "/v1/queue", token: running.token)
+        #expect(listed.status == 200)
+        #expect(listed.body.contains("\"id\":\"\(id)\""))
+        #expect(listed.body.contains("\"state\":\"deferred\"") || listed.body.contains("\"state\":\"queued\""))
+
+        let empty = try await curl(running.url + "/v1/queue/hold", token: running.token, method: "POST", body: "{\"filter\":{}}")
+        #expect(empty.status == 400)
+        #expect(empty.body.contains("the filter selects every message"))
+        let badState = try await curl(running.url + "/v1/queue?state=sent", token: running.token)
+        #expect(badState.status == 400)
+        #expect(badState.body.contains("state: \\\"sent\\\" is not one of queued, deferred, active, hold"))
+        let unknown = try await curl(running.url + "/v1/queue/0000000000Z", token: running.token)
+        #expect(unknown.status == 404)
+        running.daemon.signal(SIGTERM)
+        _ = try await running.daemon.waitForExit()
+    }
+
+    @Test("the token file is made with mode 0600")
+    func tokenFileMode() async throws {
+        let running = try await start()
+        let attributes = try FileManager.default.attributesOfItem(atPath: running.directory.path + "/admin.token")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(running.token.count == 64)
+        running.daemon.signal(SIGTERM)
+        _ = try await running.daemon.waitForExit()
+    }
+
+    /// The samples of a Prometheus text exposition, parsed by prometheus_client.
+    private func parse(_ text: String) async throws -> [String: Double] {
+        let script = """
+            import sys, json
+            from prometheus_client.parser import text_string_to_metric_families
+            samples = {}
+            for family in text_string_to_metric_families(sys.stdin.read()):
+                for s in family.samples:
+                    labels = ",".join(f'{k}="{v}"' for k, v in sorted(s.labels.items()))
+                    samples[s.name + ("{" + labels + "}" if labels else "")] = s.value
+            print(json.dumps(samples))
+            """
+        let result = try await ExternalProcess.run("/usr/bin/python3", ["-c", script], input: text, timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.error)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Double]
+        return try #require(object, "\(result.output)")
+    }
+
+    @Test("/metrics parses as Prometheus text and its counters move as mail flows")
+    func metrics() async throws {
+        let running = try await start()
+        let before = try await parse(try await curl(running.url + "/metrics", token: running.token).body)
+        let outbox = OutboxFolder(spool: running.directory.path + "/spool")
+        var ids: Set<String> = []
+        for recipient in ["a@example.net", "b@example.org"] { ids.insert(try await send(running, to: recipient)) }
+        _ = try await outbox.waitFor(ids, timeout: .seconds(15))
+        // The outcome is recorded just after the file is written.
+        var after: [String: Double] = [:]
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            after = try await parse(try await curl(running.url + "/metrics", token: running.token).body)
+            if (after["poshta_recipients_delivered_total"] ?? 0) >= 2 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        } while ContinuousClock.now < deadline
+        #expect((after["poshta_messages_received_total"] ?? 0) - (before["poshta_messages_received_total"] ?? 0) == 2)
+        #expect(after["poshta_recipients_delivered_total"] == 2)
+        #expect(after["poshta_delivery_delay_seconds_count"] == 2)
+        #expect(after["poshta_smtp_connections_total{direction=\"inbound\"}"] == 2)
+        #expect(after["poshta_queue_recipients{state=\"queued\"}"] == 0)
+        #expect(after["poshta_queue_messages"] == 0)
+        running.daemon.signal(SIGTERM)
+        _ = try await running.daemon.waitForExit()
+    }
+}
