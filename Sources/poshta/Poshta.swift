@@ -17,6 +17,11 @@ enum PoshtaMain {
             exit(await SendmailCommand.run(arguments: Array(arguments.dropFirst(2))))
         }
         Commands.runConcurrencyOnEventLoops()
+        // Postfix's habit: mailq is the queue listing.
+        if arguments.first?.split(separator: "/").last == "mailq" {
+            await Poshta.main(["queue", "list"] + arguments.dropFirst())
+            return
+        }
         await Poshta.main()
     }
 }
@@ -27,13 +32,16 @@ extension Commands.LogFormat: ExpressibleByArgument {}
 struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
-        subcommands: [Serve.self, CheckConfig.self, Queue.self, TLS.self, User.self, Version.self])
+        subcommands: [
+            Serve.self, CheckConfig.self, Queue.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
+            Version.self,
+        ])
 }
 
 /// The `--config` option every verb shares.
 struct ConfigOption: ParsableArguments {
-    @Option(name: .long, help: "The configuration file.")
-    var config: String = "conf/poshta.toml"
+    @Option(name: .long, help: "The configuration file ($POSHTA_CONFIG when set).")
+    var config: String = SendmailArguments.defaultConfigurationPath(environment: ProcessInfo.processInfo.environment)
 }
 
 struct Serve: AsyncParsableCommand {
@@ -205,6 +213,26 @@ struct Queue: AsyncParsableCommand {
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
         func run() async throws { try await Queue.apply(.delete, selection, options) }
+    }
+}
+
+/// Listed for `poshta help`; `main` runs sendmail before argument parsing.
+struct Sendmail: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A drop-in for /usr/sbin/sendmail (PHP's mail()): -t -i -f -F, the message on standard input.")
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct InstallLinks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install-links",
+        abstract: "Make the links sendmail and mailq to this poshta in a folder (e.g. /usr/sbin).")
+    @Flag(help: "Replace files of those names that are not already links to this poshta.") var force = false
+    @Argument(help: "The folder, e.g. /usr/sbin or /usr/local/bin.") var directory: String
+
+    func run() throws {
+        let status = LinkCommands.install(in: directory, force: force)
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -42,7 +42,7 @@ enum QueueText {
             }
         }
         let shown = listing.messages.count
-        let more = listing.total > shown ? " (\(listing.total - shown) more not shown)" : ""
+        let more = listing.total > shown ? " (\(listing.total - shown) more not shown; --limit 0 shows all)" : ""
         lines.append(
             shown == 0 && listing.total == 0
                 ? "Mail queue is empty" : "-- \((bytes + 1023) / 1024) Kbytes in \(shown) messages\(more)")

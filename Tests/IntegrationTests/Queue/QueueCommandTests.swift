@@ -80,4 +80,27 @@ struct QueueCommandTests {
         #expect((parsed["recipients"] as? [String: Int])?["queued"] == 2)
         #expect((parsed["last_hour"] as? [String: Int])?["received"] == 1)
     }
+
+    @Test("install-links makes sendmail and mailq; mailq lists the queue; another MTA's file is left alone")
+    func links() async throws {
+        let (directory, file, ids) = try await prepared()
+        defer { withExtendedLifetime(directory) {} }
+        let bin = directory.path + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\n".write(toFile: bin + "/sendmail", atomically: true, encoding: .utf8)
+
+        let refused = try await poshta(["install-links", bin])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("\(bin)/sendmail exists (another MTA's?); left alone"))
+        #expect(refused.output.contains("\(bin)/mailq -> "))
+        #expect(try String(contentsOfFile: bin + "/sendmail", encoding: .utf8) == "#!/bin/sh\n")
+
+        let forced = try await poshta(["install-links", "--force", bin])
+        #expect(forced.status == 0, "\(forced.error)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: bin + "/sendmail") == DaemonProcess.binary)
+
+        let mailq = try await ExternalProcess.run(bin + "/mailq", ["--config", file], timeout: .seconds(30))
+        #expect(mailq.status == 0, "\(mailq.error)")
+        #expect(mailq.output.contains(ids[0].description) && mailq.output.contains("in 2 messages"))
+    }
 }
