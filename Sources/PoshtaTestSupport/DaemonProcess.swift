@@ -20,14 +20,14 @@ public final class DaemonProcess: @unchecked Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Starts `poshta serve --config FILE`, logging to `logFile`.
-    public init(configurationFile: String, logFile: String) throws {
+    /// Starts `poshta serve --config FILE` (and `arguments`), logging to `logFile`.
+    public init(configurationFile: String, logFile: String, arguments: [String] = []) throws {
         self.logFile = logFile
         _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--config", configurationFile]
+        process.arguments = ["serve", "--config", configurationFile] + arguments
         process.standardError = handle
         process.standardOutput = handle
         try process.run()
