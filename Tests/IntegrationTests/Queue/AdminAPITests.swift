@@ -135,4 +135,47 @@ struct AdminAPITests {
         running.daemon.signal(SIGTERM)
         _ = try await running.daemon.waitForExit()
     }
+
+    @Test("a failed AUTH and a failed TLS handshake move their counters")
+    func failureCounters() async throws {
+        // In-process: the counters are shared with tests running beside
+        // this one, which can only add to them; so "at least one more".
+        let daemon = try await TestDaemon(
+            configuration: """
+                [[listener]]
+                address = "127.0.0.1:0"
+                mode = "relay"
+                trusted_networks = ["127.0.0.9/32"]
+                allow_plaintext_auth = true
+
+                [[listener]]
+                address = "127.0.0.1:0"
+                tls = "implicit"
+
+                """, tls: true, users: [("bob@shop.example", "right-password", [])])
+        let url = try await daemon.adminURL()
+        let token = try daemon.adminToken
+        let before = try await parse(try await curl(url + "/metrics", token: token).body)
+
+        let client = try await TestSMTPClient.afterEHLO(port: daemon.port(0))
+        #expect(try await client.authPlain(user: "bob@shop.example", password: "wrong").code == 535)
+        await client.close()
+        // Plain text to the implicit-TLS port: the handshake fails.
+        let plain = try await TestSMTPClient.connect(port: daemon.port(1))
+        try await plain.send("EHLO client.test\r\n")
+        try await Task.sleep(for: .milliseconds(300))
+        await plain.close()
+
+        let deadline = ContinuousClock.now + .seconds(10)
+        var after: [String: Double] = [:]
+        let tls = "poshta_tls_handshake_failures_total{direction=\"inbound\"}"
+        repeat {
+            after = try await parse(try await curl(url + "/metrics", token: token).body)
+            if (after[tls] ?? 0) > (before[tls] ?? 0) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        } while ContinuousClock.now < deadline
+        #expect((after["poshta_auth_failures_total"] ?? 0) >= (before["poshta_auth_failures_total"] ?? 0) + 1)
+        #expect((after[tls] ?? 0) >= (before[tls] ?? 0) + 1, "\(after.filter { $0.key.contains("tls") })")
+        try await daemon.stop()
+    }
 }
