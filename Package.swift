@@ -174,7 +174,9 @@ let package = Package(
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PoshtaAppTests", dependencies: ["PoshtaApp", "PoshtaTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PoshtaAppTests", dependencies: ["PoshtaApp", "AdminAPI", "Spool", "PoshtaTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol"],
