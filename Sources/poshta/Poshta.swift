@@ -179,40 +179,35 @@ struct Queue: AsyncParsableCommand {
         }
     }
 
-    static func apply(_ action: QueueAction, _ selection: Selection, _ options: Options) async throws {
-        let status = await QueueCommands.apply(action, to: try selection.selection(), options.values)
-        if status != 0 { throw ExitCode(status) }
-    }
-
-    struct Hold: AsyncParsableCommand {
+    struct Hold: QueueActionCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put messages on hold: no delivery until released (postsuper -h).")
+        static let action = QueueAction.hold
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
-        func run() async throws { try await Queue.apply(.hold, selection, options) }
     }
 
-    struct Release: AsyncParsableCommand {
+    struct Release: QueueActionCommand {
         static let configuration = CommandConfiguration(abstract: "Release held messages, due now (postsuper -H).")
+        static let action = QueueAction.release
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
-        func run() async throws { try await Queue.apply(.release, selection, options) }
     }
 
-    struct Retry: AsyncParsableCommand {
+    struct Retry: QueueActionCommand {
         static let configuration = CommandConfiguration(
             abstract: "Try queued and deferred messages now (postqueue -f, postqueue -i ID).")
+        static let action = QueueAction.retry
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
-        func run() async throws { try await Queue.apply(.retry, selection, options) }
     }
 
-    struct Delete: AsyncParsableCommand {
+    struct Delete: QueueActionCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete messages from the queue; nothing is sent, no bounce (postsuper -d).")
+        static let action = QueueAction.delete
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
-        func run() async throws { try await Queue.apply(.delete, selection, options) }
     }
 }
 
@@ -232,6 +227,20 @@ struct InstallLinks: ParsableCommand {
 
     func run() throws {
         let status = LinkCommands.install(in: directory, force: force)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// hold, release, retry, delete: one action on ids, filters or --all.
+protocol QueueActionCommand: AsyncParsableCommand {
+    static var action: QueueAction { get }
+    var options: Queue.Options { get }
+    var selection: Queue.Selection { get }
+}
+
+extension QueueActionCommand {
+    func run() async throws {
+        let status = await QueueCommands.apply(Self.action, to: try selection.selection(), options.values)
         if status != 0 { throw ExitCode(status) }
     }
 }

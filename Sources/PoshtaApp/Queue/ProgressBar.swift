@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `delete [##########----------]  5000/10000` on standard error, redrawn
 /// in place — only when standard error is a terminal, so that scripts and
 /// logs get the summary line alone.

@@ -1,14 +1,6 @@
 import Foundation
 import Spool
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `poshta queue watch`: the stats redrawn every `interval` seconds on the
 /// terminal's alternate screen, like top(1), until q or Ctrl-C.
 struct QueueWatch {
