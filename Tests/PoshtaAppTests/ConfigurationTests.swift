@@ -231,6 +231,17 @@ struct ConfigurationTests: ConfigurationParsing {
         #expect(configuration.warnings.first?.hasPrefix("/srv/poshta/conf/poshta.toml:3: listener[2].tls:") == true)
     }
 
+    @Test("an admin API off loopback is allowed, with a warning naming the line")
+    func adminOffLoopback() throws {
+        let configuration = try parse("""
+            [admin]
+            address = "0.0.0.0:8025"
+            """)
+        #expect(configuration.admin.host == "0.0.0.0")
+        #expect(configuration.warnings.count == 1)
+        #expect(configuration.warnings.first?.contains("admin.address: 0.0.0.0 is not a loopback address") == true)
+    }
+
     @Test("rates are N per second, minute or hour")
     func rates() {
         #expect(RateSpec("60/m") == RateSpec(count: 60, perSeconds: 60))

@@ -96,6 +96,11 @@ public struct PoshtaConfiguration: Sendable, Equatable {
             let error = root.context.error("\(key).tls", "submission without TLS: clients cannot authenticate until TLS is on")
             warnings.append(error.description)
         }
+        if !(admin.host.hasPrefix("127.") || admin.host == "::1") {
+            let error = root.context.error(
+                "admin.address", "\(admin.host) is not a loopback address: the admin API (the whole queue) is reachable from the network, guarded by the token alone, in clear text")
+            warnings.append(error.description)
+        }
         self.warnings = warnings
     }
 }
