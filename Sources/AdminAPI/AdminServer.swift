@@ -19,7 +19,7 @@ public struct AdminServer: Service {
     ) {
         let router = Router()
         router.add(middleware: BearerTokenMiddleware(token: token, logger: logger))
-        QueueRoutes(spool: spool, logger: logger).register(on: router)
+        QueueRoutes(spool: spool).register(on: router)
         router.get("/metrics") { _, _ in
             AdminResponse.bytes(
                 try await MetricsExporter.shared.scrape(spool), contentType: "text/plain; version=0.0.4; charset=utf-8")

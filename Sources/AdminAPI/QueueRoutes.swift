@@ -1,27 +1,25 @@
 import Foundation
 import Hummingbird
-import Logging
 import Spool
 
 /// The queue endpoints under `/v1`: list, ids, one message, its bytes,
 /// the four actions, stats.
 struct QueueRoutes {
     let spool: Spool
-    let logger: Logger
 
     /// The largest action request accepted (a list of ids: 10,000 ids fit easily).
     static let maximumBody = 1 << 20
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/queue") { request, _ in
-            let filter: QueueFilter
-            let limit: Int?
             do {
-                (filter, limit) = try Self.filter(request)
-            } catch {
+                let (filter, query) = try Self.filter(request)
+                let page = try Self.page(query)
+                let listing = try await spool.inspector.list(filter, limit: page.limit, after: page.after, now: Self.now)
+                return try AdminResponse.json(listing)
+            } catch let error as QueueFilterError {
                 return AdminResponse.error(.badRequest, "\(error)")
             }
-            return try AdminResponse.json(try await spool.inspector.list(filter, limit: limit, now: Self.now))
         }
         router.get("/v1/queue/ids") { request, _ in
             do {
@@ -65,16 +63,29 @@ struct QueueRoutes {
 
     static var now: Double { Date.now.timeIntervalSince1970 }
 
-    /// The filter and limit of a `GET /v1/queue` query.
-    static func filter(_ request: Request) throws(QueueFilterError) -> (QueueFilter, Int?) {
+    /// The filter of a `GET /v1/queue` query, and the query itself.
+    static func filter(_ request: Request) throws(QueueFilterError) -> (QueueFilter, [String: String]) {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
-        let filter = try QueueFilter(query: query)
-        guard let limitText = query["limit"] else { return (filter, nil) }
-        guard let limit = Int(limitText), limit >= 0 else {
-            throw QueueFilterError("limit: \"\(limitText)\" is not a number of messages")
+        return (try QueueFilter(query: query), query)
+    }
+
+    /// Messages per page when the request does not say, and at the most: a
+    /// listing is built in memory, and one of the whole queue would swell
+    /// the daemon by hundreds of megabytes. Clients follow `next`.
+    static let defaultPage = 1000
+    static let maximumPage = 5000
+
+    /// `limit` (0 or above the maximum: the maximum) and the cursor `after_arrival`/`after_id`.
+    static func page(_ query: [String: String]) throws(QueueFilterError) -> (limit: Int, after: QueueCursor?) {
+        var limit = defaultPage
+        if let text = query["limit"] {
+            guard let value = Int(text), value >= 0 else {
+                throw QueueFilterError("limit: \"\(text)\" is not a number of messages")
+            }
+            limit = value == 0 ? maximumPage : min(value, maximumPage)
         }
-        return (filter, limit == 0 ? nil : limit)
+        return (limit, try QueueCursor(query: query))
     }
 
     /// What an action applies to; refuses a request that names nothing, or

@@ -54,9 +54,19 @@ enum QueueSource {
     func list(_ filter: QueueFilter, limit: Int?) async throws -> QueueListing {
         switch self {
         case .api(let client):
-            var query = filter.query
-            if let limit { query.append(("limit", String(limit))) }
-            return try await client.json(QueueListing.self, .GET, AdminClient.path("/v1/queue", query: query))
+            // Page by page (the API caps a page), until the limit or the end.
+            var listing = QueueListing(messages: [], total: 0)
+            var cursor: QueueCursor?
+            repeat {
+                var query = filter.query + (cursor?.query ?? [])
+                let wanted = limit.map { $0 - listing.messages.count }
+                query.append(("limit", String(wanted ?? 0)))
+                let page = try await client.json(QueueListing.self, .GET, AdminClient.path("/v1/queue", query: query))
+                if cursor == nil { listing.total = page.total }
+                listing.messages += page.messages
+                cursor = page.next
+            } while cursor != nil && (limit.map { listing.messages.count < $0 } ?? true)
+            return listing
         case .spool(let inspector, _):
             return try await inspector.list(filter, limit: limit, now: Date.now.timeIntervalSince1970)
         }

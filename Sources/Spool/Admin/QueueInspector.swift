@@ -31,9 +31,10 @@ public struct QueueInspector: Sendable {
         segmentsDirectory = directory + "/segments"
     }
 
-    /// Messages still in the queue that match, oldest first; at most `limit`
-    /// of them, with the number that matched in all.
-    public func list(_ filter: QueueFilter, limit: Int? = nil, now: Double)
+    /// Messages still in the queue that match, oldest first, after `cursor`
+    /// if given; at most `limit` of them, with the number that matched in
+    /// all (cursor aside) and, when more remain, where the next page starts.
+    public func list(_ filter: QueueFilter, limit: Int? = nil, after cursor: QueueCursor? = nil, now: Double)
         async throws -> QueueListing
     {
         let condition = filter.condition(now: now)
@@ -41,10 +42,16 @@ public struct QueueInspector: Sendable {
             let total = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM message m WHERE \(condition.sql)", arguments: condition.arguments) ?? 0
             var arguments = condition.arguments
-            var limitClause = ""
+            var page = ""
+            if let cursor {
+                page += " AND (m.arrival > ? OR (m.arrival = ? AND m.id > ?))"
+                arguments += [cursor.arrival, cursor.arrival, cursor.id]
+            }
+            page += " ORDER BY m.arrival, m.id"
             if let limit {
-                limitClause = "LIMIT ?"
-                arguments += [limit]
+                // One more than asked: whether it exists says if there is a next page.
+                page += " LIMIT ?"
+                arguments += [limit + 1]
             }
             // One pass over the matching messages and their pending
             // recipients; tags only where a message has any.
@@ -54,7 +61,7 @@ public struct QueueInspector: Sendable {
                     SELECT m.id, m.arrival, m.body_length, m.sender,
                            r.position, r.address, r.state, r.attempts, r.not_before, r.last_reply,
                            (SELECT json_group_object(t.name, t.value) FROM tag t WHERE t.message_id = m.id) AS tags
-                    FROM (SELECT * FROM message m WHERE \(condition.sql) ORDER BY m.arrival, m.id \(limitClause)) m
+                    FROM (SELECT * FROM message m WHERE \(condition.sql)\(page)) m
                     JOIN recipient r ON r.message_id = m.id AND r.state IN ('queued', 'deferred', 'active', 'hold')
                     ORDER BY m.arrival, m.id, r.position
                     """, arguments: arguments)
@@ -69,7 +76,12 @@ public struct QueueInspector: Sendable {
                 }
                 messages[messages.count - 1].recipients.append(Self.recipient(row))
             }
-            return QueueListing(messages: messages, total: total)
+            var next: QueueCursor?
+            if let limit, messages.count > limit {
+                messages.removeLast(messages.count - limit)
+                next = messages.last.map { QueueCursor(arrival: $0.arrival, id: $0.id) }
+            }
+            return QueueListing(messages: messages, total: total, next: next)
         }
     }
 

@@ -50,14 +50,49 @@ public struct QueueMessage: Codable, Sendable, Hashable {
 }
 
 /// The answer to `poshta queue list`: the messages (up to the limit asked)
-/// and how many matched in all.
+/// and how many matched in all; `next` continues the listing when the limit
+/// cut it short.
 public struct QueueListing: Codable, Sendable, Hashable {
     public var messages: [QueueEntry]
     public var total: Int
+    /// Where the next page starts; nil when these are the last messages.
+    public var next: QueueCursor?
 
-    public init(messages: [QueueEntry], total: Int) {
+    public init(messages: [QueueEntry], total: Int, next: QueueCursor? = nil) {
         self.messages = messages
         self.total = total
+        self.next = next
     }
 }
 
+/// A place in the listing's order (arrival, then id): the next page holds
+/// the messages after it. Values, not a message to look up, so that the
+/// listing goes on even if that message is gone meanwhile.
+public struct QueueCursor: Codable, Sendable, Hashable {
+    public var arrival: Double
+    public var id: String
+
+    public init(arrival: Double, id: String) {
+        self.arrival = arrival
+        self.id = id
+    }
+
+    /// `after_arrival` and `after_id`, the query parameters of the admin API.
+    public var query: [(name: String, value: String)] {
+        [("after_arrival", String(arrival)), ("after_id", id)]
+    }
+
+    /// From the query parameters; nil when they are absent, throws when they are wrong.
+    public init?(query: [String: String]) throws(QueueFilterError) {
+        guard let arrivalText = query["after_arrival"], let id = query["after_id"] else {
+            if query["after_arrival"] != nil || query["after_id"] != nil {
+                throw QueueFilterError("after_arrival and after_id go together")
+            }
+            return nil
+        }
+        guard let arrival = Double(arrivalText), arrival.isFinite else {
+            throw QueueFilterError("after_arrival: \"\(arrivalText)\" is not a time in seconds")
+        }
+        self.init(arrival: arrival, id: id)
+    }
+}

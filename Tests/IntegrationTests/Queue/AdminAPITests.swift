@@ -82,6 +82,30 @@ struct AdminAPITests {
         _ = try await running.daemon.waitForExit()
     }
 
+    @Test("the listing comes in pages: limit, total, and next to continue after the last message")
+    func pages() async throws {
+        let running = try await start(suspended: true)
+        var ids: [String] = []
+        for recipient in ["a@example.net", "b@example.net", "c@example.net"] { ids.append(try await send(running, to: recipient)) }
+        let first = try await curl(running.url + "/v1/queue?limit=2", token: running.token)
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(first.body.utf8)) as? [String: Any])
+        #expect((page["messages"] as? [[String: Any]])?.map { $0["id"] as? String } == Array(ids.prefix(2)))
+        #expect(page["total"] as? Int == 3)
+        let next = try #require(page["next"] as? [String: Any], "\(first.body)")
+        #expect(next["id"] as? String == ids[1])
+        let arrival = try #require(next["arrival"] as? Double)
+        let second = try await curl(
+            running.url + "/v1/queue?limit=2&after_arrival=\(arrival)&after_id=\(ids[1])", token: running.token)
+        let rest = try #require(try JSONSerialization.jsonObject(with: Data(second.body.utf8)) as? [String: Any])
+        #expect((rest["messages"] as? [[String: Any]])?.map { $0["id"] as? String } == [ids[2]])
+        #expect(rest["next"] == nil)
+        let lonely = try await curl(running.url + "/v1/queue?after_id=\(ids[1])", token: running.token)
+        #expect(lonely.status == 400)
+        #expect(lonely.body.contains("after_arrival and after_id go together"))
+        running.daemon.signal(SIGTERM)
+        _ = try await running.daemon.waitForExit()
+    }
+
     @Test("the token file is made with mode 0600")
     func tokenFileMode() async throws {
         let running = try await start()
