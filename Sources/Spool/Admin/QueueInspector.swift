@@ -44,7 +44,9 @@ public struct QueueInspector: Sendable {
             var arguments = condition.arguments
             var page = ""
             if let cursor {
-                page += " AND (m.arrival > ? OR (m.arrival = ? AND m.id > ?))"
+                // `arrival >= ?` first, so that the (finished, arrival) index
+                // starts the scan at the cursor instead of at the oldest message.
+                page += " AND m.arrival >= ? AND (m.arrival > ? OR m.id > ?)"
                 arguments += [cursor.arrival, cursor.arrival, cursor.id]
             }
             page += " ORDER BY m.arrival, m.id"
