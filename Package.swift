@@ -33,7 +33,8 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        // Header blocks and RFC 5322 fields. No I/O.
+        // Messages as values: header fields, RFC 2047 words, quoted-printable
+        // and base64, content types, the MIME parser and builder. No I/O.
         .target(name: "MIME", swiftSettings: swiftSettings),
         // Durable spool: segment files, group commit, SQLite index, recovery.
         .target(

@@ -1,8 +1,13 @@
-/// The MIME module: RFC 5322 header fields and (later) MIME structure, as values.
+/// The MIME module: RFC 5322 header fields and MIME structure, as values.
 ///
-/// Input: message bytes. Output: where the header section ends, which fields
-/// it has, and new header lines to add. Never changes a byte of the body and
-/// never does I/O.
+/// Input: message bytes, or the pieces of a message to write. Output: where
+/// the header section ends, which fields it has, and new header lines to add
+/// (`HeaderBlock`, `HeaderField`); a parsed `MIMEMessage` (fields, content
+/// types, the multipart tree, decoded bodies and texts); a complete message
+/// built from a subject, mailboxes and texts (`MIMEBuilder`). The codecs under
+/// them: quoted-printable, base64, RFC 2047 encoded-words, RFC 2231
+/// parameters, legacy charsets. Standard library only; never does I/O, and
+/// scanning a message never changes a byte of it.
 
 /// The header section at the top of a message, located without copying it.
 ///

@@ -1,5 +1,8 @@
 /// A header field to add to a message, folded to fit RFC 5322's line length.
 ///
+/// Parsed messages use it too: `MIMEPart.headers` holds each field's name and
+/// its unfolded value.
+///
 /// - SeeAlso: RFC 5322 §2.2.3 (folding), §2.1.1 (78/998 octets)
 public struct HeaderField: Sendable, Hashable {
     public var name: String

@@ -51,8 +51,7 @@ public struct SendmailMessage: Sendable, Equatable {
         // Edits from the end backwards, so that earlier ranges stay valid.
         if !headers.contains("From") {
             let address = sender.isEmpty ? defaultSender : sender
-            let value = arguments.fullName.flatMap(DisplayName.encode).map { "\($0) <\(address)>" } ?? address
-            var added = HeaderField("From", value).encoded
+            var added = MailboxText.field("From", displayName: arguments.fullName.flatMap(Self.cleanName), address: address)
             // A message without an empty line after its headers needs one,
             // or the body would read as more header.
             if !headers.hasSeparator { added += [0x0D, 0x0A] }
@@ -65,6 +64,16 @@ public struct SendmailMessage: Sendable, Equatable {
 
         let eightBit = arguments.bodyType == .eightBitMIME || content.contains { $0 >= 0x80 }
         return SendmailMessage(sender: sender, recipients: recipients, content: content, eightBitMIME: eightBit)
+    }
+
+    /// The `-F` name with control characters (CR and LF among them) as
+    /// spaces and runs of spaces as one: a name must never be able to start
+    /// a header line of its own. Nil when nothing is left.
+    static func cleanName(_ name: String) -> String? {
+        let cleaned = String(
+            String.UnicodeScalarView(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let trimmed = cleaned.split(separator: " ").joined(separator: " ")
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// `login@hostname`, the sender when no `-f` is given (Postfix's `$myorigin`).

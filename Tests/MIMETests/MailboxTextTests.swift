@@ -1,0 +1,45 @@
+import MIME
+import Testing
+
+@Suite("mailboxes for From, To and Reply-To")
+struct MailboxTextTests {
+    @Test(
+        "display names are atoms, quoted-strings or encoded-words as RFC 5322 and 2047 require",
+        arguments: [
+            ("Shop", "Shop <shop@example.com>"),
+            ("Example Shop", "Example Shop <shop@example.com>"),
+            ("Ivanov, Ivan", "\"Ivanov, Ivan\" <shop@example.com>"),
+            ("J. Smith", "\"J. Smith\" <shop@example.com>"),
+            ("a@b", "\"a@b\" <shop@example.com>"),
+            ("Say \"hi\" \\o/", "\"Say \\\"hi\\\" \\\\o/\" <shop@example.com>"),
+            ("Two  spaces", "\"Two  spaces\" <shop@example.com>"),
+            ("Café Shop", "=?UTF-8?Q?Caf=C3=A9_Shop?= <shop@example.com>"),
+            ("Магазин Роза", "=?UTF-8?B?0JzQsNCz0LDQt9C40L0g0KDQvtC30LA=?= <shop@example.com>"),
+            ("=?utf-8?q?x?=", "=?UTF-8?B?PT91dGYtOD9xP3g/PQ==?= <shop@example.com>"),
+        ])
+    func formats(name: String, expected: String) {
+        #expect(MailboxText.mailbox(displayName: name, address: "shop@example.com") == expected)
+    }
+
+    @Test("no display name gives the bare address")
+    func bare() {
+        #expect(MailboxText.mailbox(displayName: nil, address: "a@example.com") == "a@example.com")
+        #expect(MailboxText.mailbox(displayName: "", address: "a@example.com") == "a@example.com")
+    }
+
+    @Test("a long non-ASCII name becomes several encoded-words of at most 75, which decode back")
+    func longName() {
+        let name = String(repeating: "Магазин за цветя ", count: 8) + "Роза"
+        let mailbox = MailboxText.mailbox(displayName: name, address: "shop@example.mk")
+        let words = mailbox.split(separator: " ").dropLast()
+        #expect(words.count > 2)
+        #expect(words.allSatisfy { $0.utf8.count <= 75 && $0.hasPrefix("=?UTF-8?B?") })
+        #expect(EncodedWord.decode(mailbox) == "\(name) <shop@example.mk>")
+    }
+
+    @Test("a phrase alone")
+    func phrase() {
+        #expect(MailboxText.phrase("Shop") == "Shop")
+        #expect(MailboxText.phrase("Shop, Inc.") == "\"Shop, Inc.\"")
+    }
+}
