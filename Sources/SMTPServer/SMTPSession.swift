@@ -125,7 +125,6 @@ struct SMTPSession {
                 }
             }
         } catch let error as NIOSSLError {
-            ServerMetrics.tlsHandshakeFailed()
             logger.info("\(peerText): TLS failed: \(error)")
         } catch {
             logger.debug("\(peerText): connection ended: \(error)")

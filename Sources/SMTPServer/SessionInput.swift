@@ -46,6 +46,14 @@ final class SessionInputHandler: ChannelInboundHandler, Sendable {
         }
     }
 
+    /// Counted here, in the pipeline, rather than where the session ends:
+    /// a handshake can fail and close the channel before the session's
+    /// task even starts, and then the session only sees a closed channel.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .handshakeFailed = error as? NIOSSLError { ServerMetrics.tlsHandshakeFailed() }
+        context.fireErrorCaught(error)
+    }
+
     private func deliver(_ input: SessionInput, context: ChannelHandlerContext) {
         context.fireChannelRead(wrapInboundOut(input))
         context.fireChannelReadComplete()

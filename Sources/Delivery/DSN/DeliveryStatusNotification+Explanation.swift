@@ -105,7 +105,7 @@ extension DeliveryStatusNotification {
         if isSevenBit {
             return ("7bit", lines.flatMap { $0 + [0x0D, 0x0A] })
         }
-        return ("quoted-printable", QuotedPrintable.encode(lines: lines))
+        return ("quoted-printable", QuotedPrintable.encode(lines.flatMap { $0 + [0x0D, 0x0A] }))
     }
 
     /// A date as RFC 5322 writes it, in UTC.
