@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Protocol values: commands, replies, paths, framing. No I/O.
@@ -112,6 +113,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Shop mails from Mustache templates: schemas, locale formatting, rendering.
+        .target(
+            name: "Templates",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
         // TOML → each module's configuration, the service group, command logic.
         .target(
             name: "PoshtaApp",
@@ -157,6 +164,7 @@ let package = Package(
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "MIME"], swiftSettings: swiftSettings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DeliveryTests",

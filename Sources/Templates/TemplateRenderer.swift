@@ -1,0 +1,105 @@
+public import Foundation
+import Mustache
+
+/// Renders a template key in a locale: subject, text and HTML, from the
+/// shop's JSON, the schema's checks and the locale's formatting.
+///
+/// Loaded once from `conf/templates/`: every locale folder becomes one
+/// Mustache library (names relative to the folder, so a locale folder can be
+/// copied to make another), `schema/` says what each key needs.
+public struct TemplateRenderer: Sendable {
+    /// Subject, text and HTML of one rendered mail.
+    public struct Rendered: Sendable, Hashable {
+        public var subject: String
+        public var text: String
+        public var html: String
+        /// The locale actually used (after falling back).
+        public var locale: String
+        public var kind: TemplateSchema.Kind
+    }
+
+    public let directory: String
+    public let shop: ShopIdentity
+    /// Used when a message asks for a locale there are no templates for.
+    public let defaultLocale: String
+    private let libraries: [String: MustacheLibrary]
+    private let schemas: [String: TemplateSchema]
+
+    /// The locales with templates, sorted.
+    public var locales: [String] { libraries.keys.sorted() }
+    /// The template keys, sorted.
+    public var keys: [String] { schemas.keys.sorted() }
+
+    public init(directory: String, shop: ShopIdentity, defaultLocale: String = "en") async throws(TemplateError) {
+        self.directory = directory
+        self.shop = shop
+        self.defaultLocale = defaultLocale
+        var schemas: [String: TemplateSchema] = [:]
+        let schemaDirectory = directory + "/schema"
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: schemaDirectory)) ?? []
+        for file in files.sorted() where file.hasSuffix(".json") {
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: "\(schemaDirectory)/\(file)"))
+                let schema = try JSONDecoder().decode(TemplateSchema.self, from: data)
+                schemas[schema.key] = schema
+            } catch {
+                throw .cannotLoad(locale: "schema", reason: "\(schemaDirectory)/\(file): \(error)")
+            }
+        }
+        var libraries: [String: MustacheLibrary] = [:]
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for folder in folders.sorted() where !["schema", "samples"].contains(folder) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: "\(directory)/\(folder)", isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else { continue }
+            do {
+                libraries[folder] = try await MustacheLibrary(directory: "\(directory)/\(folder)")
+            } catch let error as MustacheLibrary.ParserError {
+                throw .cannotLoad(
+                    locale: folder,
+                    reason: "\(error.filename):\(error.context.lineNumber):\(error.context.columnNumber): \(error.error)")
+            } catch {
+                throw .cannotLoad(locale: folder, reason: "\(error)")
+            }
+        }
+        self.schemas = schemas
+        self.libraries = libraries
+    }
+
+    public func schema(_ key: String) -> TemplateSchema? { schemas[key] }
+
+    /// The locale to render in: the one asked for if it has templates, else
+    /// the default, else `en`, else any.
+    public func locale(for requested: String?) -> String {
+        for candidate in [requested, defaultLocale, "en"].compactMap({ $0?.lowercased() }) where libraries[candidate] != nil {
+            return candidate
+        }
+        return locales.first ?? defaultLocale
+    }
+
+    /// Renders `key` from `data` (the shop's JSON object).
+    public func render(
+        _ key: String, locale requested: String?, data: [String: Any], unsubscribeURL: String? = nil, now: Date = Date()
+    ) throws(TemplateError) -> Rendered {
+        guard let schema = schemas[key] else { throw .unknownKey(key) }
+        let missing = schema.missingFields(in: data)
+        guard missing.isEmpty else { throw .missingFields(key: key, fields: missing) }
+        let locale = locale(for: requested)
+        guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
+        let context = TemplateContext(shop: shop, formatting: TemplateFormatting(localeCode: locale), localeCode: locale)
+            .build(data, unsubscribeURL: unsubscribeURL, now: now)
+        func part(_ name: String) throws(TemplateError) -> String {
+            guard let text = library.render(context, withTemplate: "\(key).\(name)") else {
+                throw .templateMissing(key: key, locale: locale, part: name)
+            }
+            return text
+        }
+        let subject = try part("subject").split(whereSeparator: \.isNewline).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }.joined(separator: " ")
+        guard !subject.isEmpty else { throw .emptySubject(key: key, locale: locale) }
+        return Rendered(
+            subject: subject, text: try part("text"), html: try part("html"), locale: locale, kind: schema.kind)
+    }
+}
