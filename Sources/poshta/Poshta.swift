@@ -33,7 +33,7 @@ struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
         subcommands: [
-            Serve.self, CheckConfig.self, Queue.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
+            Serve.self, CheckConfig.self, Queue.self, Template.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
             Version.self,
         ])
 }
@@ -208,6 +208,39 @@ struct Queue: AsyncParsableCommand {
         static let action = QueueAction.delete
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
+    }
+}
+
+struct Template: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The shop's mail templates: check them all, preview one.", subcommands: [Check.self, Preview.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render every key in every locale with its sample data; fail on any error.")
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            let status = await TemplateCommands.check(configurationPath: options.config)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print one key's subject and text, write its HTML (and with --eml the whole message).")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "The locale, e.g. bg (default: [shop] default_locale).") var locale: String?
+        @Option(help: "The data as JSON (default: the key's sample).") var data: String?
+        @Option(help: "Where to write the HTML (default: KEY.LOCALE.html).") var html: String?
+        @Option(help: "Also write the whole message (.eml) here.") var eml: String?
+        @Argument(help: "The template key, e.g. order_paid.") var key: String
+
+        func run() async throws {
+            let status = await TemplateCommands.preview(
+                configurationPath: options.config, key: key, locale: locale, dataFile: data, htmlFile: html, emlFile: eml)
+            if status != 0 { throw ExitCode(status) }
+        }
     }
 }
 

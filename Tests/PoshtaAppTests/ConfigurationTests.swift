@@ -231,6 +231,44 @@ struct ConfigurationTests: ConfigurationParsing {
         #expect(configuration.warnings.first?.hasPrefix("/srv/poshta/conf/poshta.toml:3: listener[2].tls:") == true)
     }
 
+    @Test("[shop] and [notifications]: defaults from the hostname, values checked")
+    func shop() throws {
+        let defaults = try parse("""
+            [server]
+            hostname = "mail.shop.example"
+            """)
+        #expect(defaults.shop.from == "shop@mail.shop.example")
+        #expect(defaults.shop.url == "https://mail.shop.example")
+        #expect(defaults.shop.email == defaults.shop.from)
+        #expect(defaults.shop.currency == "EUR" && defaults.shop.defaultLocale == "en")
+        #expect(defaults.shop.templates == "/srv/poshta/conf/templates")
+        #expect(defaults.notifications.customer && defaults.notifications.admin)
+        #expect(!defaults.notifications.unfinishedOrderReminders)
+
+        let set = try parse("""
+            [shop]
+            name = "Чаена къща Ромашка"
+            currency = "bgn"
+            default_locale = "BG"
+            admin_emails = ["orders@romashka.example"]
+            [notifications]
+            disabled = ["order_item_added"]
+            """)
+        #expect(set.shop.name == "Чаена къща Ромашка" && set.shop.currency == "BGN" && set.shop.defaultLocale == "bg")
+        #expect(set.shop.adminEmails == ["orders@romashka.example"])
+        #expect(set.notifications.disabled == ["order_item_added"])
+
+        #expect(throws: ConfigurationError.self) { try parse("[shop]\ncurrency = \"leva\"\n") }
+        do {
+            _ = try parse("[shop]\nadmin_emails = [\"ok@shop.example\", \"not an address\"]\n")
+            Issue.record("a bad admin address was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("shop.admin_emails[2]: \"not an address\" is not an address"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     @Test("an admin API off loopback is allowed, with a warning naming the line")
     func adminOffLoopback() throws {
         let configuration = try parse("""

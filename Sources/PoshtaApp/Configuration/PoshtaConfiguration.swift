@@ -17,10 +17,12 @@ public struct PoshtaConfiguration: Sendable, Equatable {
     public var auth: AuthSection
     public var delivery: DeliverySection
     public var admin: AdminSection
+    public var shop: ShopSection
+    public var notifications: NotificationsSection
     /// Non-fatal remarks, for `poshta check-config` and the start-up log.
     public var warnings: [String]
 
-    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin"]
+    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications"]
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> PoshtaConfiguration {
@@ -89,6 +91,8 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         auth = try AuthSection(reading: root.table("auth"))
         delivery = try DeliverySection(reading: root.table("delivery"))
         admin = try AdminSection(reading: root.table("admin"))
+        shop = try ShopSection(reading: root.table("shop"), hostname: server.hostname)
+        notifications = try NotificationsSection(reading: root.table("notifications"))
 
         var warnings: [String] = []
         for (offset, listener) in listeners.enumerated() where listener.mode == .submission && listener.tls == .none {

@@ -1,0 +1,121 @@
+import Foundation
+import MIME
+import Templates
+
+/// `poshta template check|preview`: the shop owner's and the template
+/// author's view of `[shop] templates`, without sending anything.
+public enum TemplateCommands {
+    /// `poshta template check`: every key in every locale rendered with its
+    /// sample data and built into a message; any failure is printed and the
+    /// status is 1.
+    public static func check(configurationPath: String) async -> Int32 {
+        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
+        do {
+            let renderer = try await makeRenderer(configuration)
+            var failures = 0
+            var rendered = 0
+            for key in renderer.keys {
+                let data: [String: Any]
+                do {
+                    data = try sample(key, renderer)
+                } catch {
+                    print("\(key): \(error)")
+                    failures += 1
+                    continue
+                }
+                for locale in renderer.locales {
+                    do {
+                        let mail = try renderer.render(key, locale: locale, data: data, unsubscribeURL: "\(configuration.shop.url)/unsubscribe")
+                        _ = try message(mail, data: data, configuration: configuration)
+                        rendered += 1
+                    } catch {
+                        print("\(locale)/\(key): \(error)")
+                        failures += 1
+                    }
+                }
+            }
+            print("\(rendered) rendered (\(renderer.keys.count) keys × \(renderer.locales.joined(separator: ", "))), \(failures) failed")
+            return failures == 0 ? 0 : 1
+        } catch {
+            Commands.printError("poshta template check: \(error)")
+            return 1
+        }
+    }
+
+    /// `poshta template preview KEY`: prints the subject and text, writes the
+    /// HTML (and with `emlFile`, the whole message) to files.
+    public static func preview(
+        configurationPath: String, key: String, locale: String?, dataFile: String?, htmlFile: String?, emlFile: String?
+    ) async -> Int32 {
+        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
+        do {
+            let renderer = try await makeRenderer(configuration)
+            let data = try dataFile.map(readJSON) ?? sample(key, renderer)
+            let mail = try renderer.render(key, locale: locale, data: data, unsubscribeURL: "\(configuration.shop.url)/unsubscribe")
+            if let locale, mail.locale != locale {
+                Commands.printError("poshta template preview: no \(locale) templates; rendered in \(mail.locale)")
+            }
+            print("Subject: \(mail.subject)\n")
+            print(mail.text)
+            let html = htmlFile ?? "\(key).\(mail.locale).html"
+            try Data(mail.html.utf8).write(to: URL(fileURLWithPath: html))
+            print("HTML written to \(html)")
+            if let emlFile {
+                try Data(try message(mail, data: data, configuration: configuration)).write(to: URL(fileURLWithPath: emlFile))
+                print("message written to \(emlFile)")
+            }
+            return 0
+        } catch {
+            Commands.printError("poshta template preview: \(error)")
+            return 1
+        }
+    }
+
+    static func makeRenderer(_ configuration: PoshtaConfiguration) async throws -> TemplateRenderer {
+        let shop = configuration.shop
+        return try await TemplateRenderer(
+            directory: shop.templates,
+            shop: ShopIdentity(
+                name: shop.name, url: shop.url, logoURL: shop.logoURL, email: shop.email, phone: shop.phone,
+                address: shop.address, currency: shop.currency),
+            defaultLocale: shop.defaultLocale)
+    }
+
+    /// The finished message: From the shop, To the customer of the data.
+    static func message(_ mail: TemplateRenderer.Rendered, data: [String: Any], configuration: PoshtaConfiguration) throws -> [UInt8] {
+        let customer = data["customer"] as? [String: Any]
+        let address = (customer?["email"] as? String) ?? "customer@example.com"
+        var builder = MIMEBuilder(
+            from: .init(configuration.shop.from, displayName: configuration.shop.name),
+            to: [.init(address, displayName: customer?["name"] as? String)], subject: mail.subject,
+            body: .alternative(text: mail.text, html: mail.html))
+        let now = Int(Date().timeIntervalSince1970)
+        builder.date = RFC5322Date.format(secondsSince1970: now)
+        builder.messageID = "<preview.\(now)@\(configuration.server.hostname)>"
+        builder.extraFields = [HeaderField("Auto-Submitted", "auto-generated")]
+        return try builder.build()
+    }
+
+    static func sample(_ key: String, _ renderer: TemplateRenderer) throws -> [String: Any] {
+        try readJSON("\(renderer.directory)/samples/\(key).json")
+    }
+
+    static func readJSON(_ path: String) throws -> [String: Any] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw TemplateCommandError("cannot read \(path)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw TemplateCommandError("\(path) is not a JSON object")
+        }
+        return object
+    }
+}
+
+/// A template command could not go on; the text says why.
+struct TemplateCommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
