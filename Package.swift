@@ -113,6 +113,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The shop's data: catalog, coupons, suppression list; the product rules.
+        .target(
+            name: "ShopStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // Shop mails from Mustache templates: schemas, locale formatting, rendering.
         .target(
             name: "Templates",
@@ -164,6 +170,8 @@ let package = Package(
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShopStoreTests", dependencies: ["ShopStore", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "MIME"], swiftSettings: swiftSettings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,266 @@
+import Foundation
+import GRDB
+
+/// The shop store in SQLite (GRDB, WAL): `store.sqlite` beside the spool.
+///
+/// Products keep their lists (names, categories, related) as JSON in their
+/// row and their categories also in `product_category`, which the rules
+/// query. SQLite has one writer at a time, and a hand-out is one
+/// `UPDATE … RETURNING` on the first free code: two messages never get the
+/// same coupon.
+public final class SQLiteShopStore: ShopStore {
+    let database: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.label = "shop-store"
+        configuration.busyMode = .timeout(10)
+        database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    /// Migrations are never edited once released; add new ones at the end.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: catalog, coupons, suppression") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE product (
+                        sku TEXT PRIMARY KEY NOT NULL,
+                        names TEXT NOT NULL,
+                        price REAL NOT NULL,
+                        old_price REAL,
+                        currency TEXT NOT NULL,
+                        url TEXT,
+                        image_url TEXT,
+                        categories TEXT NOT NULL,
+                        related TEXT NOT NULL,
+                        stock INTEGER,
+                        track_inventory INTEGER NOT NULL DEFAULT 0,
+                        min_quantity INTEGER,
+                        units_sold INTEGER NOT NULL DEFAULT 0,
+                        active INTEGER NOT NULL DEFAULT 1
+                    );
+                    CREATE TABLE product_category (
+                        sku TEXT NOT NULL REFERENCES product(sku) ON DELETE CASCADE,
+                        category TEXT NOT NULL,
+                        PRIMARY KEY (category, sku)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX product_price ON product(active, price);
+                    CREATE TABLE coupon (
+                        code TEXT PRIMARY KEY NOT NULL,
+                        template TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        value TEXT,
+                        expires REAL,
+                        issued_to TEXT,
+                        issued_at REAL,
+                        redeemed_at REAL,
+                        added INTEGER NOT NULL
+                    );
+                    CREATE INDEX coupon_free ON coupon(template, issued_to, added);
+                    CREATE TABLE suppression (
+                        email TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,
+                        reason TEXT NOT NULL,
+                        time REAL NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: - Catalog
+
+    public func upsert(_ products: [Product]) async throws {
+        try await database.write { db in
+            let row = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO product
+                        (sku, names, price, old_price, currency, url, image_url, categories, related, stock,
+                         track_inventory, min_quantity, units_sold, active)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let clear = try db.cachedStatement(sql: "DELETE FROM product_category WHERE sku = ?")
+            let category = try db.cachedStatement(sql: "INSERT OR IGNORE INTO product_category (sku, category) VALUES (?, ?)")
+            for product in products {
+                try row.execute(arguments: [
+                    product.sku, try Self.json(product.names), product.price, product.oldPrice, product.currency,
+                    product.url, product.imageURL, try Self.json(product.categories), try Self.json(product.related),
+                    product.stock, product.trackInventory, product.minQuantity, product.unitsSold, product.active,
+                ])
+                try clear.execute(arguments: [product.sku])
+                for name in product.categories { try category.execute(arguments: [product.sku, name]) }
+            }
+        }
+    }
+
+    public func product(_ sku: String) async throws -> Product? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM product WHERE sku = ?", arguments: [sku]).map(Self.product)
+        }
+    }
+
+    public func deleteProduct(_ sku: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM product_category WHERE sku = ?", arguments: [sku])
+            try db.execute(sql: "DELETE FROM product WHERE sku = ?", arguments: [sku])
+            return db.changesCount > 0
+        }
+    }
+
+    public func products(after sku: String?, limit: Int) async throws -> [Product] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM product WHERE sku > ? ORDER BY sku LIMIT ?", arguments: [sku ?? "", limit]
+            ).map(Self.product)
+        }
+    }
+
+    public func productCount() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product") ?? 0 }
+    }
+
+    public func relatedProducts(forOrder skus: [String]) async throws -> [Product] {
+        try await database.read { db in
+            var cache: [String: Product?] = [:]
+            func lookup(_ sku: String) -> Product? {
+                if let known = cache[sku] { return known }
+                let found = try? Row.fetchOne(db, sql: "SELECT * FROM product WHERE sku = ?", arguments: [sku]).map(Self.product)
+                cache[sku] = found ?? nil
+                return found ?? nil
+            }
+            return ProductRules.related(for: skus, catalog: lookup) { category in
+                // Enough to fill a block even if the order's items are among them.
+                (try? Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.* FROM product p JOIN product_category c ON c.sku = p.sku
+                        WHERE c.category = ? AND p.active = 1 ORDER BY p.units_sold DESC, p.sku LIMIT ?
+                        """, arguments: [category, ProductRules.blockSize + skus.count]
+                ).map(Self.product)) ?? []
+            }
+        }
+    }
+
+    public func showcaseProducts() async throws -> [Product] {
+        try await database.read { db in
+            let limit = ProductRules.blockSize
+            let storefront = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.* FROM product p JOIN product_category c ON c.sku = p.sku
+                    WHERE c.category = 'Storefront' AND p.active = 1 ORDER BY p.price DESC, p.sku LIMIT ?
+                    """, arguments: [limit]
+            ).map(Self.product)
+            let all = try Row.fetchAll(
+                db, sql: "SELECT * FROM product WHERE active = 1 ORDER BY price DESC, sku LIMIT ?", arguments: [limit]
+            ).map(Self.product)
+            return ProductRules.showcase(storefront: storefront, all: all)
+        }
+    }
+
+    // MARK: - Coupons
+
+    public func importCoupons(_ codes: [String], for template: String) async throws -> Int {
+        try await database.write { db in
+            var next = (try Int.fetchOne(db, sql: "SELECT MAX(added) FROM coupon") ?? 0) + 1
+            let insert = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO coupon (code, template, source, added) VALUES (?, ?, 'pool', ?)")
+            var added = 0
+            for code in codes {
+                try insert.execute(arguments: [code, template, next])
+                added += db.changesCount
+                next += 1
+            }
+            return added
+        }
+    }
+
+    public func handOutPoolCoupon(for template: String, to email: String, now: Double) async throws -> Coupon? {
+        try await database.write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE coupon SET issued_to = ?, issued_at = ?
+                    WHERE code = (SELECT code FROM coupon WHERE template = ? AND source = 'pool' AND issued_to IS NULL
+                                  ORDER BY added LIMIT 1)
+                    RETURNING *
+                    """, arguments: [email, now, template]
+            ).map(Self.coupon)
+        }
+    }
+
+    public func recordGeneratedCoupon(_ coupon: Coupon) async throws {
+        try await database.write { db in
+            let added = (try Int.fetchOne(db, sql: "SELECT MAX(added) FROM coupon") ?? 0) + 1
+            try db.execute(
+                sql: """
+                    INSERT INTO coupon (code, template, source, value, expires, issued_to, issued_at, added)
+                    VALUES (?, ?, 'generated', ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    coupon.code, coupon.template, try coupon.value.map(Self.json), coupon.expires, coupon.issuedTo,
+                    coupon.issuedAt, added,
+                ])
+        }
+    }
+
+    public func coupon(_ code: String) async throws -> Coupon? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]).map(Self.coupon)
+        }
+    }
+
+    public func redeem(_ code: String, now: Double) async throws -> Coupon? {
+        try await database.write { db in
+            guard let before = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]).map(Self.coupon)
+            else { return nil }
+            if before.status(now: now) == .valid {
+                try db.execute(sql: "UPDATE coupon SET redeemed_at = ? WHERE code = ?", arguments: [now, code])
+            }
+            return before
+        }
+    }
+
+    // MARK: - Suppression
+
+    public func suppress(_ email: String, reason: String, now: Double) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO suppression (email, reason, time) VALUES (?, ?, ?)",
+                arguments: [email, reason, now])
+        }
+    }
+
+    public func isSuppressed(_ email: String) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email = ?", arguments: [email]) ?? false
+        }
+    }
+
+    // MARK: - Rows
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, _ text: String?) -> Value? {
+        text.flatMap { try? JSONDecoder().decode(type, from: Data($0.utf8)) }
+    }
+
+    static func product(_ row: Row) -> Product {
+        Product(
+            sku: row["sku"], names: decode([String: String].self, row["names"]) ?? [:], price: row["price"],
+            oldPrice: row["old_price"], currency: row["currency"], url: row["url"], imageURL: row["image_url"],
+            categories: decode([String].self, row["categories"]) ?? [], related: decode([String].self, row["related"]) ?? [],
+            stock: row["stock"], trackInventory: row["track_inventory"], minQuantity: row["min_quantity"],
+            unitsSold: row["units_sold"], active: row["active"])
+    }
+
+    static func coupon(_ row: Row) -> Coupon {
+        Coupon(
+            code: row["code"], template: row["template"], source: Coupon.Source(rawValue: row["source"]) ?? .pool,
+            value: decode(Coupon.Value.self, row["value"]), expires: row["expires"], issuedTo: row["issued_to"],
+            issuedAt: row["issued_at"], redeemedAt: row["redeemed_at"])
+    }
+}

@@ -1,0 +1,33 @@
+/// The shop's data Poshta keeps: the catalog, coupons, the suppression list
+/// (customers, orders and events come with the automations). A protocol, so
+/// that a PostgreSQL store can stand in for the SQLite one.
+public protocol ShopStore: Sendable {
+    /// Inserts or replaces products by sku, all or none.
+    func upsert(_ products: [Product]) async throws
+    func product(_ sku: String) async throws -> Product?
+    /// True when there was one to delete.
+    func deleteProduct(_ sku: String) async throws -> Bool
+    /// Products ordered by sku, from `after` (exclusive).
+    func products(after sku: String?, limit: Int) async throws -> [Product]
+    func productCount() async throws -> Int
+
+    /// Related products for an order's items (`ProductRules.related`).
+    func relatedProducts(forOrder skus: [String]) async throws -> [Product]
+    /// Showcase products (`ProductRules.showcase`).
+    func showcaseProducts() async throws -> [Product]
+
+    /// Adds codes to a template's pool; returns how many were new.
+    func importCoupons(_ codes: [String], for template: String) async throws -> Int
+    /// Takes one code from the template's pool for `email`, or nil when the
+    /// pool is empty. Two callers never get the same code.
+    func handOutPoolCoupon(for template: String, to email: String, now: Double) async throws -> Coupon?
+    /// Records a code Poshta generated and handed out.
+    func recordGeneratedCoupon(_ coupon: Coupon) async throws
+    func coupon(_ code: String) async throws -> Coupon?
+    /// Marks a valid code used; returns the coupon as it was before, or nil if unknown.
+    func redeem(_ code: String, now: Double) async throws -> Coupon?
+
+    /// No more marketing mail to this address (unsubscribed, hard bounce).
+    func suppress(_ email: String, reason: String, now: Double) async throws
+    func isSuppressed(_ email: String) async throws -> Bool
+}
