@@ -129,7 +129,7 @@ let package = Package(
         .target(
             name: "PoshtaApp",
             dependencies: [
-                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME", "AdminAPI", "Templates",
+                "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME", "AdminAPI", "Templates", "ShopStore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -11,7 +11,10 @@ import GRDB
 public final class SQLiteShopStore: ShopStore {
     let database: DatabasePool
 
+    /// Opens the store at `path`, creating it (and its folder) if needed.
     public init(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         var configuration = Configuration()
         configuration.label = "shop-store"
         configuration.busyMode = .timeout(10)

@@ -33,7 +33,7 @@ struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
         subcommands: [
-            Serve.self, CheckConfig.self, Queue.self, Template.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
+            Serve.self, CheckConfig.self, Queue.self, Template.self, Catalog.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
             Version.self,
         ])
 }
@@ -208,6 +208,47 @@ struct Queue: AsyncParsableCommand {
         static let action = QueueAction.delete
         @OptionGroup var options: Options
         @OptionGroup var selection: Selection
+    }
+}
+
+struct Catalog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The shop's products: import a CSV or JSON-lines file, list, show.",
+        subcommands: [Import.self, List.self, Show.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upsert products by sku from FILE (.csv with a header row, or .jsonl); all or nothing.")
+        @OptionGroup var options: ConfigOption
+        @Flag(help: "Import the good rows even if some are bad (the bad ones are listed).") var skipBad = false
+        @Argument(help: "The file, .csv or .jsonl.") var file: String
+
+        func run() async throws {
+            let status = await CatalogCommands.importFile(configurationPath: options.config, file: file, skipBad: skipBad)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List products by sku.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Show at most this many.") var limit: Int = 1000
+
+        func run() async throws {
+            let status = await CatalogCommands.list(configurationPath: options.config, limit: limit)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One product, as JSON.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The sku.") var sku: String
+
+        func run() async throws {
+            let status = await CatalogCommands.show(configurationPath: options.config, sku: sku)
+            if status != 0 { throw ExitCode(status) }
+        }
     }
 }
 

@@ -91,7 +91,7 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         auth = try AuthSection(reading: root.table("auth"))
         delivery = try DeliverySection(reading: root.table("delivery"))
         admin = try AdminSection(reading: root.table("admin"))
-        shop = try ShopSection(reading: root.table("shop"), hostname: server.hostname)
+        shop = try ShopSection(reading: root.table("shop"), hostname: server.hostname, spool: server.spool)
         notifications = try NotificationsSection(reading: root.table("notifications"))
 
         var warnings: [String] = []

@@ -23,15 +23,17 @@ public struct ShopSection: Sendable, Equatable {
     public var adminEmails: [String]
     /// The templates folder, absolute (key `templates`, default "templates" beside this file).
     public var templates: String
+    /// The shop store (catalog, coupons, …), absolute (key `store`, default `store.sqlite` in the spool folder).
+    public var store: String
 }
 
 extension ShopSection {
     static let keys = [
         "name", "url", "logo_url", "from", "email", "phone", "address", "currency", "default_locale", "admin_emails",
-        "templates",
+        "templates", "store",
     ]
 
-    init(reading reader: TOMLTableReader, hostname: String) throws(ConfigurationError) {
+    init(reading reader: TOMLTableReader, hostname: String, spool: String) throws(ConfigurationError) {
         try reader.checkKeys(Self.keys, in: "[shop]")
         name = try reader.nonEmptyString("name", default: "Shop")
         url = try reader.nonEmptyString("url", default: "https://\(hostname)")
@@ -60,6 +62,7 @@ extension ShopSection {
         }
         adminEmails = admins
         templates = try reader.path("templates", default: "templates")
+        store = try reader.optionalPath("store") ?? "\(spool)/store.sqlite"
     }
 
     /// local@domain, ASCII, no spaces: enough to catch a slip in the file.
