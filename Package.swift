@@ -192,7 +192,7 @@ let package = Package(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PoshtaAppTests", dependencies: ["PoshtaApp", "AdminAPI", "Spool", "PoshtaTestSupport"],
+            name: "PoshtaAppTests", dependencies: ["PoshtaApp", "AdminAPI", "Spool", "ShopStore", "PoshtaTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

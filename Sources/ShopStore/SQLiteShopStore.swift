@@ -214,6 +214,16 @@ public final class SQLiteShopStore: ShopStore {
         }
     }
 
+    public func coupons(for template: String?, limit: Int) async throws -> [Coupon] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM coupon WHERE ? IS NULL OR template = ? ORDER BY added DESC LIMIT ?",
+                arguments: [template, template, limit]
+            ).map(Self.coupon)
+        }
+    }
+
     public func redeem(_ code: String, now: Double) async throws -> Coupon? {
         try await database.write { db in
             guard let before = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]).map(Self.coupon)

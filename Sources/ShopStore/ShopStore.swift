@@ -24,6 +24,8 @@ public protocol ShopStore: Sendable {
     /// Records a code Poshta generated and handed out.
     func recordGeneratedCoupon(_ coupon: Coupon) async throws
     func coupon(_ code: String) async throws -> Coupon?
+    /// A template's coupons (all templates when nil), newest first.
+    func coupons(for template: String?, limit: Int) async throws -> [Coupon]
     /// Marks a valid code used; returns the coupon as it was before, or nil if unknown.
     func redeem(_ code: String, now: Double) async throws -> Coupon?
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PoshtaApp
 import SMTPServer
+import ShopStore
 import Testing
 
 @Suite("Configuration")
@@ -266,6 +267,37 @@ struct ConfigurationTests: ConfigurationParsing {
             #expect(error.description.contains("shop.admin_emails[2]: \"not an address\" is not an address"))
         } catch {
             Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("[coupons.KEY]: pool or generated, percent or amount, and what is wrong named")
+    func coupons() throws {
+        let configuration = try parse("""
+            [shop]
+            currency = "BGN"
+            [coupons.abandoned_cart]
+            source = "generate"
+            percent = 10
+            prefix = "CART-"
+            validity_days = 14
+            [coupons.order_paid]
+            when_pool_empty = "generate"
+            amount = 5
+            """)
+        #expect(configuration.coupons["abandoned_cart"] == CouponPolicy(source: .generate, value: .percent(10), prefix: "CART-", validityDays: 14))
+        #expect(configuration.coupons["order_paid"] == CouponPolicy(source: .pool, value: .fixed(5, currency: "BGN"), generateWhenPoolEmpty: true))
+        for (text, message) in [
+            ("[coupons.welcome]\nsource = \"generate\"\n", "coupons.welcome.percent: a generated coupon needs percent or amount"),
+            ("[coupons.welcome]\npercent = 150\n", "coupons.welcome.percent: 150.0 is not a percentage"),
+            ("[coupons.welcome]\npercent = 5\namount = 5\n", "coupons.welcome.amount: give percent or amount, not both"),
+            ("[coupons.welcome]\npercent = 5\ncolour = 1\n", "unknown key \"colour\" in [coupons.welcome]"),
+        ] {
+            do {
+                _ = try parse(text)
+                Issue.record("accepted: \(text)")
+            } catch let error as ConfigurationError {
+                #expect(error.description.contains(message), "\(error)")
+            }
         }
     }
 

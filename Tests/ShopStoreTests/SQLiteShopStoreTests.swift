@@ -85,3 +85,28 @@ struct SQLiteShopStoreTests {
         #expect(try await !store.isSuppressed("ivan@example.bg"))
     }
 }
+
+/// The issuer: pool first, generation as the fallback, every code recorded.
+@Suite("coupon issuer")
+struct CouponIssuerTests {
+    @Test("a pool hands out its codes, then falls back to generated ones when told to")
+    func poolThenGenerate() async throws {
+        let directory = try TemporaryDirectory(prefix: "poshta-coupons")
+        defer { withExtendedLifetime(directory) {} }
+        let store = try SQLiteShopStore(path: directory.path + "/store.sqlite")
+        _ = try await store.importCoupons(["ONLY-ONE"], for: "order_paid")
+        let issuer = CouponIssuer(store: store)
+        let strict = CouponPolicy(source: .pool)
+        #expect(try await issuer.issue(strict, for: "order_paid", to: "a@example.bg", now: 100)?.code == "ONLY-ONE")
+        #expect(try await issuer.issue(strict, for: "order_paid", to: "b@example.bg", now: 100) == nil)
+        let lenient = CouponPolicy(source: .pool, value: .percent(5), prefix: "PAID-", validityDays: 2, generateWhenPoolEmpty: true)
+        let generated = try #require(try await issuer.issue(lenient, for: "order_paid", to: "c@example.bg", now: 100))
+        #expect(generated.code.hasPrefix("PAID-") && generated.code.count == 15)
+        #expect(generated.expires == Double(100 + 2 * 86_400))
+        #expect(try await store.coupon(generated.code)?.issuedTo == "c@example.bg")
+        #expect(try await store.coupons(for: "order_paid", limit: 10).map(\.code) == [generated.code, "ONLY-ONE"])
+        let codes = Set((0..<1000).map { _ in CouponIssuer.code(prefix: "") })
+        #expect(codes.count == 1000)
+        #expect(codes.allSatisfy { $0.count == 10 && !$0.contains("0") && !$0.contains("O") && !$0.contains("1") })
+    }
+}

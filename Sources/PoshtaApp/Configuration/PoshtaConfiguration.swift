@@ -1,3 +1,4 @@
+public import ShopStore
 import TOMLKit
 
 /// The whole `poshta.toml`, checked: every value has its type, range and
@@ -19,10 +20,12 @@ public struct PoshtaConfiguration: Sendable, Equatable {
     public var admin: AdminSection
     public var shop: ShopSection
     public var notifications: NotificationsSection
+    /// `[coupons.KEY]`: the coupon each template key carries.
+    public var coupons: [String: CouponPolicy]
     /// Non-fatal remarks, for `poshta check-config` and the start-up log.
     public var warnings: [String]
 
-    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications"]
+    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications", "coupons"]
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> PoshtaConfiguration {
@@ -93,6 +96,7 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         admin = try AdminSection(reading: root.table("admin"))
         shop = try ShopSection(reading: root.table("shop"), hostname: server.hostname, spool: server.spool)
         notifications = try NotificationsSection(reading: root.table("notifications"))
+        coupons = try CouponsSection.read(root.table("coupons"), currency: shop.currency)
 
         var warnings: [String] = []
         for (offset, listener) in listeners.enumerated() where listener.mode == .submission && listener.tls == .none {

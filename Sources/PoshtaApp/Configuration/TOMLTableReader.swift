@@ -112,6 +112,20 @@ struct TOMLTableReader {
         return int
     }
 
+    /// A number, integer or not (`10` and `10.5` both read).
+    func number(_ key: String) throws(ConfigurationError) -> Double? {
+        guard let value = value(key) else { return nil }
+        if let int = value.int { return Double(int) }
+        guard let double = value.double else { throw typeMismatch(key, expected: "a number", found: value) }
+        return double
+    }
+
+    /// The table's own keys, in file order where known.
+    var keys: [String] {
+        guard let table else { return [] }
+        return table.keys.sorted { (context.locator.exactLine(for: keyPath($0)) ?? .max, $0) < (context.locator.exactLine(for: keyPath($1)) ?? .max, $1) }
+    }
+
     /// An integer greater than zero.
     func positiveInt(_ key: String, default defaultValue: Int) throws(ConfigurationError) -> Int {
         guard let int = try int(key) else { return defaultValue }
