@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Spool",
+                "Spool", "ShopStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -196,7 +196,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol"],
+            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore"],
             swiftSettings: swiftSettings
         ),
     ]

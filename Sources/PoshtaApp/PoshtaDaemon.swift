@@ -6,6 +6,7 @@ public import Logging
 public import NIOCore
 import NIOPosix
 import SMTPServer
+import ShopStore
 import ServiceLifecycle
 public import Spool
 import Synchronization
@@ -47,6 +48,13 @@ public final class PoshtaDaemon: Sendable {
         } catch {
             throw StartupError("cannot open the spool \(configuration.server.spool): \(error)")
         }
+        let store: SQLiteShopStore
+        do {
+            store = try SQLiteShopStore(path: configuration.shop.store)
+        } catch {
+            spool.close()
+            throw StartupError("cannot open the shop store \(configuration.shop.store): \(error) — set [shop] store")
+        }
         let intake = Intake(configuration: configuration.intake, spool: spool, logger: logger)
         let tls: TLSCertificateStore?
         do {
@@ -79,7 +87,8 @@ public final class PoshtaDaemon: Sendable {
         }
         let admin = AdminEndpoint()
         let adminServer = AdminServer(
-            host: configuration.admin.host, port: configuration.admin.port, token: token, spool: spool, logger: logger
+            host: configuration.admin.host, port: configuration.admin.port, token: token, spool: spool, store: store,
+            logger: logger
         ) { address in
             admin.listening(at: address)
             logger.notice("admin API on http://\(AdminEndpoint.text(address))/ (queue, stats, /metrics)")

@@ -93,7 +93,7 @@ public enum CatalogFile {
     }
 
     /// One row (CSV fields as strings, or a JSON object) as a product.
-    static func product(_ row: [String: Any], line: Int) -> Result<Product, RowError> {
+    public static func product(_ row: [String: Any], line: Int) -> Result<Product, RowError> {
         func fail(_ reason: String) -> Result<Product, RowError> { .failure(RowError(line: line, reason: reason)) }
         guard let sku = text(row["sku"]), !sku.isEmpty else { return fail("no sku") }
         guard let priceValue = row["price"] else { return fail("sku \(sku): no price") }

@@ -52,6 +52,31 @@ struct CommandLineTests {
         #expect(result.output.contains("ok"), "stdout:\n\(result.output)")
     }
 
+    @Test("template check renders the shipped templates; preview prints one and writes its HTML and .eml")
+    func templates() async throws {
+        let file = Self.repository + "/conf/poshta.toml"
+        let check = try await ExternalProcess.run(DaemonProcess.binary, ["template", "check", "--config", file])
+        #expect(check.status == 0, "\(check.output)\(check.error)")
+        #expect(check.output.hasSuffix("99 rendered (33 keys × bg, en, mk), 0 failed\n"), "\(check.output)")
+
+        let directory = try TemporaryDirectory(prefix: "poshta-preview")
+        let html = directory.path + "/order_paid.html"
+        let eml = directory.path + "/order_paid.eml"
+        let preview = try await ExternalProcess.run(
+            DaemonProcess.binary, ["template", "preview", "--config", file, "--locale", "bg", "--html", html, "--eml", eml, "order_paid"])
+        #expect(preview.status == 0, "\(preview.error)")
+        #expect(preview.output.hasPrefix("Subject: "))
+        #expect(preview.output.contains("RM-10482"))
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<html") && page.contains("</html>"))
+        let message = try String(contentsOfFile: eml, encoding: .utf8)
+        #expect(message.contains("Content-Type: multipart/alternative;") && message.contains("Auto-Submitted: auto-generated"))
+
+        let unknown = try await ExternalProcess.run(DaemonProcess.binary, ["template", "preview", "--config", file, "order_lost"])
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("unknown template \"order_lost\""), "\(unknown.error)")
+    }
+
     @Test("poshta version prints the version")
     func version() async throws {
         let result = try await ExternalProcess.run(DaemonProcess.binary, ["version"])

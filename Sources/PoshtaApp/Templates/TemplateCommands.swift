@@ -50,6 +50,7 @@ public enum TemplateCommands {
         guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
         do {
             let renderer = try await makeRenderer(configuration)
+            guard renderer.schema(key) != nil else { throw TemplateError.unknownKey(key) }
             let data = try dataFile.map(readJSON) ?? sample(key, renderer)
             let mail = try renderer.render(key, locale: locale, data: data, unsubscribeURL: "\(configuration.shop.url)/unsubscribe")
             if let locale, mail.locale != locale {

@@ -1,0 +1,120 @@
+import Foundation
+import MIME
+import Templates
+import Testing
+
+/// Every key of `conf/templates/` in every locale, rendered with its sample
+/// data, built into a mail, and read back by Python's `email` package
+/// (policy default): the subject decodes to what was rendered (Cyrillic
+/// intact), both parts are there and decode, and the HTML is well-formed.
+@Suite("the shipped templates: every key in every locale")
+struct ShippedTemplatesTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let templates = repository + "/conf/templates"
+    static let shop = ShopIdentity(
+        name: "Чаена къща Ромашка", url: "https://romashka.example", logoURL: "https://romashka.example/logo.png",
+        email: "hello@romashka.example", phone: "+359 2 123 4567", address: "ул. Шипка 12, 1504 София")
+
+    @Test("33 keys, three locales; each renders, builds and parses")
+    func everyKeyEveryLocale() async throws {
+        let renderer = try await TemplateRenderer(directory: Self.templates, shop: Self.shop)
+        #expect(renderer.keys.count == 33, "\(renderer.keys)")
+        #expect(Set(renderer.locales).isSuperset(of: ["en", "bg", "mk"]), "\(renderer.locales)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("poshta-templates-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest: [[String: String]] = []
+        for key in renderer.keys {
+            let sample = try Data(contentsOf: URL(fileURLWithPath: "\(Self.templates)/samples/\(key).json"))
+            let data = try #require(try JSONSerialization.jsonObject(with: sample) as? [String: Any], "samples/\(key).json")
+            for locale in ["en", "bg", "mk"] {
+                let rendered = try renderer.render(
+                    key, locale: locale, data: data, unsubscribeURL: "https://romashka.example/unsubscribe/abc")
+                #expect(rendered.locale == locale)
+                for part in [rendered.subject, rendered.text, rendered.html] {
+                    #expect(!part.contains("{{") && !part.contains("}}"), "\(locale)/\(key): mustache left in output")
+                }
+                let builder = MIMEBuilder(
+                    from: .init("shop@romashka.example", displayName: Self.shop.name),
+                    to: [.init("maria@example.bg", displayName: "Мария Иванова")], subject: rendered.subject,
+                    body: .alternative(text: rendered.text, html: rendered.html))
+                let name = "\(locale)-\(key).eml"
+                try Data(try builder.build()).write(to: folder.appendingPathComponent(name))
+                manifest.append(["file": name, "subject": rendered.subject])
+            }
+        }
+        try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent("manifest.json"))
+        let result = try Self.python(Self.checker, arguments: [folder.path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output == "checked \(manifest.count) messages\n", "\(result.output)")
+    }
+
+    /// Parses every message and checks it; prints one line per problem, then a count.
+    static let checker = #"""
+        import email, email.policy, json, sys, os
+        from html.parser import HTMLParser
+        VOID = {"area","base","br","col","embed","hr","img","input","link","meta","source","track","wbr"}
+        class Balance(HTMLParser):
+            def __init__(self):
+                super().__init__(convert_charrefs=True)
+                self.stack, self.problems = [], []
+            def handle_starttag(self, tag, attrs):
+                if tag not in VOID: self.stack.append(tag)
+            def handle_startendtag(self, tag, attrs): pass
+            def handle_endtag(self, tag):
+                if tag in VOID: return
+                if not self.stack or self.stack[-1] != tag:
+                    self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else 'nothing'}>")
+                    if tag in self.stack:
+                        while self.stack and self.stack.pop() != tag: pass
+                else:
+                    self.stack.pop()
+        folder = sys.argv[1]
+        manifest = json.load(open(os.path.join(folder, "manifest.json")))
+        bad = 0
+        for entry in manifest:
+            raw = open(os.path.join(folder, entry["file"]), "rb").read()
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            problems = []
+            if message["Subject"] != entry["subject"]: problems.append(f"subject {message['Subject']!r} != {entry['subject']!r}")
+            if message.defects: problems.append(f"defects {message.defects}")
+            text = message.get_body(("plain",))
+            html = message.get_body(("html",))
+            if text is None or not text.get_content().strip(): problems.append("no text part")
+            if html is None or not html.get_content().strip(): problems.append("no html part")
+            if html is not None:
+                checker = Balance()
+                checker.feed(html.get_content()); checker.close()
+                problems += checker.problems
+                if checker.stack: problems.append(f"unclosed {checker.stack}")
+            for problem in problems:
+                bad += 1
+                print(f"{entry['file']}: {problem}")
+        print(f"checked {len(manifest)} messages")
+        sys.exit(1 if bad else 0)
+        """#
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func python(_ script: String, arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script] + arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData, as: UTF8.self))
+    }
+}
