@@ -172,7 +172,8 @@ let package = Package(
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShopStoreTests", dependencies: ["ShopStore", "PoshtaTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "MIME"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TemplatesTests", dependencies: ["Templates", "MIME", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DeliveryTests",

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import PoshtaTestSupport
 import Templates
 import Testing
 
@@ -45,7 +46,7 @@ struct ShippedTemplatesTests {
             }
         }
         try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent("manifest.json"))
-        let result = try Self.python(Self.checker, arguments: [folder.path])
+        let result = try await ExternalProcess.run("/usr/bin/python3", ["-c", Self.checker, folder.path], timeout: .seconds(120))
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output == "checked \(manifest.count) messages\n", "\(result.output)")
     }
@@ -94,27 +95,4 @@ struct ShippedTemplatesTests {
         print(f"checked {len(manifest)} messages")
         sys.exit(1 if bad else 0)
         """#
-
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    static func python(_ script: String, arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script] + arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self))
-    }
 }
