@@ -21,15 +21,40 @@ public final class Intake: Sendable {
     let spool: Spool
     let logger: Logger
 
-    public init(configuration: Configuration, spool: Spool, logger: Logger) {
+    let transformer: (any MessageTransformer)?
+
+    public init(
+        configuration: Configuration, spool: Spool, transformer: (any MessageTransformer)? = nil, logger: Logger
+    ) {
         self.configuration = configuration
         self.spool = spool
+        self.transformer = transformer
         self.logger = logger
+    }
+
+    /// Transforms (shop templates), finishes and spools the message; the
+    /// outcome comes once it is durable, or the error carries the reply.
+    public func submit(_ incoming: IncomingMessage) async throws(IntakeError) -> IntakeOutcome {
+        var incoming = incoming
+        var tags: [String: String] = [:]
+        var note = ""
+        switch try await transformer?.transform(incoming) ?? .keep {
+        case .keep:
+            break
+        case .replace(let content, let newTags, let text):
+            incoming.content = content
+            tags = newTags
+            note = text
+        case .suppress(let reason):
+            logger.info("NOQUEUE: suppressed: client=\(incoming.client.addressLiteral), from=<\(incoming.transaction.sender.address)>: \(reason)")
+            return .suppressed(reason: reason)
+        }
+        return .queued(try await accept(incoming, tags: tags, note: note).description)
     }
 
     /// Finishes the message and puts it on the spool. Returns its queue id
     /// once it is durable; throws an error carrying the reply otherwise.
-    public func accept(_ incoming: IncomingMessage) async throws(IntakeError) -> QueueID {
+    public func accept(_ incoming: IncomingMessage, tags: [String: String] = [:], note: String = "") async throws(IntakeError) -> QueueID {
         let id = spool.makeQueueID()
         let now = Date().timeIntervalSince1970
         let recipients = incoming.transaction.recipients.map(\.description)
@@ -39,7 +64,7 @@ public final class Intake: Sendable {
             bodyType: incoming.transaction.parameters.body?.rawValue,
             smtpUTF8: incoming.transaction.parameters.smtpUTF8,
             client: incoming.client.addressLiteral + (incoming.client.port.map { ":\($0)" } ?? ""),
-            heloName: incoming.client.heloName)
+            heloName: incoming.client.heloName, tags: tags)
         do {
             try await spool.accept(envelope, message: finished)
         } catch {
@@ -48,7 +73,7 @@ public final class Intake: Sendable {
         }
         Counter(label: "poshta_messages_received_total").increment()
         logger.info(
-            "\(id): client=\(envelope.client ?? "unknown")\(incoming.client.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""), helo=<\(incoming.client.heloName ?? "")>, from=<\(envelope.sender)>, size=\(finished.count), nrcpt=\(recipients.count) (queue active)"
+            "\(id): client=\(envelope.client ?? "unknown")\(incoming.client.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""), helo=<\(incoming.client.heloName ?? "")>, from=<\(envelope.sender)>, size=\(finished.count), nrcpt=\(recipients.count)\(note.isEmpty ? "" : ", \(note)") (queue active)"
         )
         return id
     }

@@ -6,11 +6,16 @@ public import SMTPProtocol
 public enum IntakeError: Error, Sendable, SMTPReplyConvertible {
     /// The spool could not store the message (disk full, I/O error).
     case spoolFailed(String)
+    /// The content cannot be used (a template message with bad data): the
+    /// reply says exactly what is wrong.
+    case rejected(SMTPReply)
 
     public var reply: SMTPReply {
         switch self {
         case .spoolFailed:
             SMTPReply(451, "4.3.0", "Requested action aborted: local error in processing; try again later")
+        case .rejected(let reply):
+            reply
         }
     }
 }

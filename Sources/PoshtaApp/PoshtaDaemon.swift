@@ -6,7 +6,9 @@ public import Logging
 public import NIOCore
 import NIOPosix
 import SMTPServer
+import ShopMail
 import ShopStore
+import Templates
 import ServiceLifecycle
 public import Spool
 import Synchronization
@@ -55,7 +57,25 @@ public final class PoshtaDaemon: Sendable {
             spool.close()
             throw StartupError("cannot open the shop store \(configuration.shop.store): \(error) — set [shop] store")
         }
-        let intake = Intake(configuration: configuration.intake, spool: spool, logger: logger)
+        let renderer: TemplateRenderer
+        do {
+            renderer = try await TemplateCommands.makeRenderer(configuration)
+        } catch {
+            spool.close()
+            throw StartupError("\(error) — fix the template or check it with `poshta template check`")
+        }
+        let shop = configuration.shop
+        let transformer = ShopMessageTransformer(
+            renderer: renderer, store: store,
+            settings: ShopMailSettings(
+                fromAddress: shop.from, fromName: shop.name, hostname: configuration.server.hostname,
+                customerNotifications: configuration.notifications.customer,
+                adminNotifications: configuration.notifications.admin,
+                disabled: Set(configuration.notifications.disabled),
+                unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
+                coupons: configuration.coupons),
+            logger: logger)
+        let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let tls: TLSCertificateStore?
         do {
             tls = try loadCertificate(configuration)

@@ -239,8 +239,12 @@ struct SMTPSession {
             address: peer?.ipAddress ?? "unknown", port: peer?.port, heloName: machine.heloName,
             extended: machine.isExtended, tls: tlsVersion, authenticatedUser: machine.authenticatedUser)
         do {
-            let id = try await intake.accept(IncomingMessage(transaction: transaction, content: content, client: client))
-            return SMTPReply(250, "2.0.0", "Ok: queued as \(id)")
+            switch try await intake.submit(IncomingMessage(transaction: transaction, content: content, client: client)) {
+            case .queued(let id):
+                return SMTPReply(250, "2.0.0", "Ok: queued as \(id)")
+            case .suppressed(let reason):
+                return SMTPReply(250, "2.0.0", "Ok: not sent: \(reason)")
+            }
         } catch {
             return error.reply
         }

@@ -1,0 +1,29 @@
+public import ShopStore
+
+/// What the shop's configuration says about its mails: who they come from,
+/// the owner's switches, the coupon of each key.
+public struct ShopMailSettings: Sendable {
+    public var fromAddress: String
+    public var fromName: String
+    public var hostname: String
+    public var customerNotifications: Bool
+    public var adminNotifications: Bool
+    public var disabled: Set<String>
+    public var unfinishedOrderReminders: Bool
+    public var coupons: [String: CouponPolicy]
+
+    public init(
+        fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
+        adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
+        coupons: [String: CouponPolicy] = [:]
+    ) {
+        self.fromAddress = fromAddress
+        self.fromName = fromName
+        self.hostname = hostname
+        self.customerNotifications = customerNotifications
+        self.adminNotifications = adminNotifications
+        self.disabled = disabled
+        self.unfinishedOrderReminders = unfinishedOrderReminders
+        self.coupons = coupons
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+public import Intake
+public import Logging
+import MIME
+import SMTPProtocol
+public import ShopStore
+public import Templates
+
+/// Turns the shop's template messages into finished mails on the intake
+/// path: `X-Shop-Template: KEY` with its data as JSON (the whole body, or one
+/// `application/json` part) becomes a localized multipart/alternative mail
+/// with the blocks and coupon the key calls for. Plain messages pass.
+///
+/// Bad input is refused with a 554 5.6.0 that names what is wrong, and
+/// nothing is spooled; a notification the owner switched off is accepted
+/// and dropped with a log line.
+public struct ShopMessageTransformer: MessageTransformer {
+    let renderer: TemplateRenderer
+    let store: (any ShopStore)?
+    let settings: ShopMailSettings
+    let logger: Logger
+
+    public init(renderer: TemplateRenderer, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger) {
+        self.renderer = renderer
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func transform(_ message: IncomingMessage) async throws(IntakeError) -> Transformation {
+        // Most mail is plain: look at the header block before parsing MIME.
+        guard HeaderBlock(scanning: message.content).contains("X-Shop-Template") else { return .keep }
+        let parsed: MIMEMessage
+        do {
+            parsed = try MIMEMessage(parsing: message.content)
+        } catch {
+            throw Self.reject("the message cannot be read as MIME: \(error)")
+        }
+        let key = (parsed.header("X-Shop-Template") ?? "").trimmingCharacters(in: .whitespaces)
+        guard let schema = renderer.schema(key) else {
+            throw Self.reject("unknown template \"\(key)\"; the keys are listed in docs/templates.md")
+        }
+        if let reason = switchedOff(key, kind: schema.kind) { return .suppress(reason: reason) }
+        var data = try Self.data(of: parsed)
+        let requested = parsed.header("X-Shop-Locale")?.trimmingCharacters(in: .whitespaces).lowercased()
+        let locale = renderer.locale(for: requested)
+        if let requested, requested != locale {
+            logger.notice("template \(key): no templates for locale \(requested); rendered in \(locale)")
+        }
+        let recipient = message.transaction.recipients.first?.description ?? ""
+        do {
+            try await addBlocks(to: &data, schema: schema, locale: locale)
+            try await addCoupon(to: &data, key: key, recipient: recipient, locale: locale)
+        } catch {
+            logger.error("template \(key): the shop store failed: \(error)")
+            throw .spoolFailed("shop store: \(error)")
+        }
+        let mail: TemplateRenderer.Rendered
+        do {
+            mail = try renderer.render(key, locale: locale, data: data)
+        } catch {
+            throw Self.reject(error.description)
+        }
+        let content = try build(mail, message: message, data: data)
+        var tags = ["template": key]
+        if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
+        if !recipient.isEmpty { tags["customer"] = recipient }
+        return .replace(content: content, tags: tags, note: "template=\(key), locale=\(mail.locale)")
+    }
+
+    /// Why the owner's switches drop this key, or nil.
+    func switchedOff(_ key: String, kind: TemplateSchema.Kind) -> String? {
+        if settings.disabled.contains(key) { return "notification \(key) is switched off ([notifications] disabled)" }
+        switch kind {
+        case .customer where !settings.customerNotifications:
+            return "customer notifications are switched off ([notifications] customer = false)"
+        case .admin where !settings.adminNotifications:
+            return "administrator notifications are switched off ([notifications] admin = false)"
+        default:
+            break
+        }
+        if key == "order_unfinished" && !settings.unfinishedOrderReminders {
+            return "unfinished-order reminders are off ([notifications] unfinished_order_reminders = false)"
+        }
+        return nil
+    }
+
+    /// The JSON object of the message: its whole body, or its first
+    /// `application/json` part.
+    static func data(of parsed: MIMEMessage) throws(IntakeError) -> [String: Any] {
+        let part = parsed.root.contentType.mediaType == "application/json"
+            ? parsed.root : parsed.firstPart(withMediaType: "application/json")
+        guard let part else {
+            throw reject("a template message carries its data as JSON: the whole body (Content-Type: application/json) or one application/json part")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try part.decodedBody()
+        } catch {
+            throw reject("the JSON part cannot be decoded: \(error)")
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw reject("the JSON does not parse: \(Self.describe(error))")
+        }
+        guard let data = object as? [String: Any] else { throw reject("the JSON is not an object ({…})") }
+        return data
+    }
+
+    /// Related and showcase products from the catalog, when the key calls for
+    /// them and the shop did not send them itself.
+    func addBlocks(to data: inout [String: Any], schema: TemplateSchema, locale: String) async throws {
+        guard let store else { return }
+        let blocks = schema.blocks ?? []
+        if blocks.contains("related_products"), data["related_products"] == nil,
+            let items = (data["order"] as? [String: Any])?["items"] as? [[String: Any]]
+        {
+            let skus = items.compactMap { $0["sku"].map { "\($0)" } }
+            data["related_products"] = try await store.relatedProducts(forOrder: skus).map { Self.card($0, locale: locale) }
+        }
+        if blocks.contains("showcase_products"), data["showcase_products"] == nil {
+            data["showcase_products"] = try await store.showcaseProducts().map { Self.card($0, locale: locale) }
+        }
+    }
+
+    /// A product card as docs/templates.md describes it.
+    static func card(_ product: Product, locale: String) -> [String: Any] {
+        var card: [String: Any] = [
+            "sku": product.sku, "name": product.name(in: locale), "price": product.price, "currency": product.currency,
+        ]
+        if let url = product.url { card["url"] = url }
+        if let image = product.imageURL { card["image_url"] = image }
+        if let old = product.oldPrice { card["old_price"] = old }
+        return card
+    }
+
+    /// The key's coupon for the recipient, when `[coupons.KEY]` gives one.
+    func addCoupon(to data: inout [String: Any], key: String, recipient: String, locale: String) async throws {
+        guard let store, let policy = settings.coupons[key], data["coupon"] == nil, !recipient.isEmpty else { return }
+        let now = Date.now.timeIntervalSince1970
+        guard let coupon = try await CouponIssuer(store: store).issue(policy, for: key, to: recipient, now: now) else {
+            logger.notice("template \(key): no coupon left in the pool for \(recipient); sent without one")
+            return
+        }
+        var box: [String: Any] = ["code": coupon.code]
+        switch coupon.value {
+        case .percent(let percent)?:
+            box["value_text"] = "-\(percent.formatted(.number.locale(TemplateFormatting(localeCode: locale).locale)))%"
+        case .fixed(let amount, let currency)?:
+            box["value_text"] = "-" + TemplateFormatting(localeCode: locale).money(amount, currency: currency)
+        case nil:
+            break
+        }
+        if let expires = coupon.expires {
+            box["expires"] = Date(timeIntervalSince1970: expires).formatted(.iso8601)
+        }
+        data["coupon"] = box
+    }
+
+    /// The outgoing message: From the shop, To the envelope's recipients
+    /// (named with the customer's name when there is one), the rendered
+    /// parts; no X-Shop-* header is carried over.
+    func build(_ mail: TemplateRenderer.Rendered, message: IncomingMessage, data: [String: Any]) throws(IntakeError) -> [UInt8] {
+        let name = (data["customer"] as? [String: Any])?["name"] as? String
+        let recipients = message.transaction.recipients.map(\.description)
+        let to = recipients.map { MIMEBuilder.Mailbox($0, displayName: recipients.count == 1 ? name : nil) }
+        var builder = MIMEBuilder(
+            from: .init(settings.fromAddress, displayName: settings.fromName), to: to, subject: mail.subject,
+            body: .alternative(text: mail.text, html: mail.html))
+        let now = Date.now.timeIntervalSince1970
+        builder.date = RFC5322Date.format(secondsSince1970: Int(now))
+        builder.messageID = "<\(UUID().uuidString.lowercased())@\(settings.hostname)>"
+        if mail.kind != .marketing {
+            // RFC 3834: an automatic notification, so that vacation responders stay quiet.
+            builder.extraFields = [HeaderField("Auto-Submitted", "auto-generated")]
+        }
+        do {
+            return try builder.build()
+        } catch {
+            throw Self.reject("the rendered mail cannot be built: \(error)")
+        }
+    }
+
+    static func reject(_ text: String) -> IntakeError {
+        .rejected(SMTPReply(554, "5.6.0", text))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        return text
+    }
+}
