@@ -33,7 +33,7 @@ struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
         subcommands: [
-            Serve.self, CheckConfig.self, Queue.self, Template.self, Catalog.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
+            Serve.self, CheckConfig.self, Queue.self, Template.self, Catalog.self, Coupon.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
             Version.self,
         ])
 }
@@ -252,9 +252,59 @@ struct Catalog: AsyncParsableCommand {
     }
 }
 
+struct Coupon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Coupon codes: import a pool for a template key, list what was handed out.",
+        subcommands: [Import.self, List.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add codes (one per line) to a template key's pool.")
+        @OptionGroup var options: ConfigOption
+        @Option(name: .customLong("for"), help: "The template key, e.g. order_paid.") var template: String
+        @Argument(help: "The file of codes.") var file: String
+
+        func run() async throws {
+            let status = await CouponCommands.importFile(configurationPath: options.config, file: file, template: template)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Codes with their status and who got them, newest first.")
+        @OptionGroup var options: ConfigOption
+        @Option(name: .customLong("for"), help: "Only this template key's codes.") var template: String?
+        @Option(help: "Show at most this many.") var limit: Int = 100
+
+        func run() async throws {
+            let status = await CouponCommands.list(configurationPath: options.config, template: template, limit: limit)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
+
 struct Template: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The shop's mail templates: check them all, preview one.", subcommands: [Check.self, Preview.self])
+        abstract: "The shop's mail templates: check them all, preview one.",
+        subcommands: [Check.self, Preview.self, Bench.self])
+
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Benchmark: render a key's sample many times and print renders per second.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "The locale.") var locale: String = "bg"
+        @Option(help: "How many renders.") var count: Int = 5000
+        @Option(help: "Order lines in the data.") var items: Int = 10
+        @Argument(help: "The template key.") var key: String = "order_paid"
+
+        func run() async throws {
+            guard count > 0, count <= 1_000_000, items > 0, items <= 1000 else {
+                throw ValidationError("--count 1…1000000, --items 1…1000")
+            }
+            let status = await TemplateCommands.bench(
+                configurationPath: options.config, key: key, locale: locale, count: count, items: items)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -44,3 +44,24 @@ struct CatalogCommandTests {
         #expect(missing.status == 1 && missing.error.contains("no product NOPE"))
     }
 }
+
+/// `poshta coupon import|list`, the real binary on a real store file.
+@Suite("poshta coupon: import and list")
+struct CouponCommandTests {
+    @Test("codes are imported once per key, a bad line stops the import, the list shows their status")
+    func importAndList() async throws {
+        let directory = try TemporaryDirectory(prefix: "poshta-coupon")
+        var configuration = DaemonConfiguration(spool: "spool")
+        configuration.extra = "\n[coupons.order_paid]\nsource = \"pool\"\n"
+        let file = try configuration.write(in: directory)
+        let codes = try directory.write("# autumn batch\nAUTUMN-1\nAUTUMN-2\n\nAUTUMN-1\n", to: "codes.txt")
+        let imported = try await ExternalProcess.run(DaemonProcess.binary, ["coupon", "import", "--config", file, "--for", "order_paid", codes])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output == "imported 2 code(s) for order_paid (1 already known)\n")
+        let bad = try directory.write("GOOD-1\nnot a code\n", to: "bad.txt")
+        let refused = try await ExternalProcess.run(DaemonProcess.binary, ["coupon", "import", "--config", file, "--for", "order_paid", bad])
+        #expect(refused.status == 1 && refused.error.contains("bad.txt: line 2: \"not a code\" is not a code"))
+        let list = try await ExternalProcess.run(DaemonProcess.binary, ["coupon", "list", "--config", file])
+        #expect(list.output == "AUTUMN-2\torder_paid\tunissued\t-\t-\nAUTUMN-1\torder_paid\tunissued\t-\t-\n-- 2 coupon(s)\n", "\(list.output)")
+    }
+}

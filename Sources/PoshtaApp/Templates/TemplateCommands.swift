@@ -72,6 +72,44 @@ public enum TemplateCommands {
         }
     }
 
+    /// `poshta template bench KEY`: renders the key's sample (its order grown
+    /// to `items` lines) `count` times on one task, then builds the mails,
+    /// and prints both rates. A benchmark, run on demand in a release build.
+    public static func bench(configurationPath: String, key: String, locale: String, count: Int, items: Int) async -> Int32 {
+        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
+        do {
+            let renderer = try await makeRenderer(configuration)
+            var data = try sample(key, renderer)
+            if var order = data["order"] as? [String: Any], let lines = order["items"] as? [[String: Any]], !lines.isEmpty {
+                order["items"] = (0..<items).map { index -> [String: Any] in
+                    var line = lines[index % lines.count]
+                    line["sku"] = "\(line["sku"] ?? "SKU")-\(index)"
+                    return line
+                }
+                data["order"] = order
+            }
+            var mail = try renderer.render(key, locale: locale, data: data)
+            let clock = ContinuousClock()
+            let rendering = try clock.measure {
+                for _ in 0..<count { mail = try renderer.render(key, locale: locale, data: data) }
+            }
+            let building = try clock.measure {
+                for _ in 0..<count { _ = try message(mail, data: data, configuration: configuration) }
+            }
+            func rate(_ duration: Duration) -> String {
+                let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+                return String(format: "%.0f/s (%.3f ms each)", Double(count) / seconds, seconds * 1000 / Double(count))
+            }
+            print("\(key) in \(mail.locale), \(items) order lines, \(count) times on one task")
+            print("render (subject, text, HTML): \(rate(rendering))")
+            print("build the MIME message:       \(rate(building))")
+            return 0
+        } catch {
+            Commands.printError("poshta template bench: \(error)")
+            return 1
+        }
+    }
+
     static func makeRenderer(_ configuration: PoshtaConfiguration) async throws -> TemplateRenderer {
         let shop = configuration.shop
         return try await TemplateRenderer(
