@@ -153,14 +153,36 @@ public struct MIMEBuilder: Sendable {
     private func boundary(avoiding bodies: [[UInt8]], using generator: inout some RandomNumberGenerator) throws(MIMEBuildError) -> String {
         if let boundary {
             guard MIMEBuildError.isValidBoundary(boundary) else { throw .invalidBoundary(boundary) }
-            guard !bodies.contains(where: { $0.contains(Array(boundary.utf8)) }) else { throw .boundaryInContent(boundary) }
+            guard !bodies.contains(where: { Self.occurs(Array(boundary.utf8), in: $0) }) else { throw .boundaryInContent(boundary) }
             return boundary
         }
         let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
         while true {
             let random = (0..<32).map { _ in characters[Int.random(in: 0..<characters.count, using: &generator)] }
             let boundary = "=_" + String(decoding: random, as: UTF8.self)
-            if !bodies.contains(where: { $0.contains(Array(boundary.utf8)) }) { return boundary }
+            if !bodies.contains(where: { Self.occurs(Array(boundary.utf8), in: $0) }) { return boundary }
+        }
+    }
+
+    /// Whether `needle` occurs in `haystack`: a plain scan on the first
+    /// byte, then a compare (the generic `contains` costs more than the
+    /// encoding of the whole message).
+    static func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var index = 0
+                let last = hay.count - pin.count
+                while index <= last {
+                    if hay[index] == first {
+                        var matched = 1
+                        while matched < pin.count && hay[index + matched] == pin[matched] { matched += 1 }
+                        if matched == pin.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
         }
     }
 }

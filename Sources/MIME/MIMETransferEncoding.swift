@@ -50,8 +50,16 @@ public enum MIMETransferEncoding: String, Sendable, Hashable, CaseIterable {
     /// `bytes` should have CRLF line breaks (lone CR or LF count as bytes to escape).
     public static func preferred(for bytes: [UInt8]) -> MIMETransferEncoding {
         if isSevenBitText(bytes) { return .sevenBit }
-        let quoted = QuotedPrintable.encode(bytes).count
-        let base64 = Base64Body.encode(bytes).count
+        // Sizes estimated by counting, not by encoding twice: an escaped
+        // byte takes three characters, a soft break three per 75.
+        var escaped = 0
+        for byte in bytes where !((33...126).contains(byte) && byte != .equals) && byte != .space && byte != .cr && byte != .lf {
+            escaped += 1
+        }
+        let quotedText = bytes.count + 2 * escaped
+        let quoted = quotedText + quotedText / 75 * 3
+        let base64Text = (bytes.count + 2) / 3 * 4
+        let base64 = base64Text + base64Text / 76 * 2
         return quoted <= base64 ? .quotedPrintable : .base64
     }
 

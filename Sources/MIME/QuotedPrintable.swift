@@ -37,7 +37,8 @@ public enum QuotedPrintable {
         var index = 0
         while index < input.count {
             if input[index] == .cr, index + 1 < input.count, input[index + 1] == .lf {
-                output += [.cr, .lf]
+                output.append(.cr)
+                output.append(.lf)
                 column = 0
                 index += 2
                 continue
@@ -45,16 +46,27 @@ public enum QuotedPrintable {
             let next = index + 1
             let lastOnLine =
                 next == input.count || (input[next] == .cr && next + 1 < input.count && input[next + 1] == .lf)
-            var token = self.token(input, at: index, lastOnLine: lastOnLine, lineStart: column == 0)
+            var literal = isLiteral(input, at: index, lastOnLine: lastOnLine, lineStart: column == 0)
             // The last byte of a line may use column 76; any other must leave room for the soft break's `=`.
             let room = lastOnLine ? maximumLineLength : maximumLineLength - 1
-            if column + token.count > room {
-                output += [.equals, .cr, .lf]
+            if column + (literal ? 1 : 3) > room {
+                output.append(.equals)
+                output.append(.cr)
+                output.append(.lf)
                 column = 0
-                token = self.token(input, at: index, lastOnLine: lastOnLine, lineStart: true)
+                literal = isLiteral(input, at: index, lastOnLine: lastOnLine, lineStart: true)
             }
-            output += token
-            column += token.count
+            // Appended byte by byte: this loop runs once per byte of every mail body.
+            if literal {
+                output.append(input[index])
+                column += 1
+            } else {
+                let byte = input[index]
+                output.append(.equals)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+                column += 3
+            }
             index += 1
         }
         return output
@@ -112,7 +124,16 @@ public enum QuotedPrintable {
     }
 
     /// How the byte at `index` is written: itself, or `=XX`.
-    private static func token(_ input: [UInt8], at index: Int, lastOnLine: Bool, lineStart: Bool) -> [UInt8] {
+
+    /// `From ` at `index` (RFC 4155's mbox separator), checked byte by byte.
+    static func startsWithFrom(_ input: [UInt8], at index: Int) -> Bool {
+        index + 5 <= input.count && input[index] == UInt8(ascii: "F") && input[index + 1] == UInt8(ascii: "r")
+            && input[index + 2] == UInt8(ascii: "o") && input[index + 3] == UInt8(ascii: "m")
+            && input[index + 4] == .space
+    }
+
+    /// Whether the byte at `index` may stand as itself.
+    private static func isLiteral(_ input: [UInt8], at index: Int, lastOnLine: Bool, lineStart: Bool) -> Bool {
         let byte = input[index]
         var literal: Bool
         switch byte {
@@ -121,9 +142,9 @@ public enum QuotedPrintable {
         default: literal = false
         }
         if literal, lineStart {
-            if byte == UInt8(ascii: ".") || input[index...].starts(with: "From ".utf8) { literal = false }
+            if byte == UInt8(ascii: ".") || startsWithFrom(input, at: index) { literal = false }
         }
-        return literal ? [byte] : escaped(byte)
+        return literal
     }
 
     /// `=XX` for `byte`, upper-case hex.

@@ -285,7 +285,24 @@ struct Coupon: AsyncParsableCommand {
 struct Template: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The shop's mail templates: check them all, preview one.",
-        subcommands: [Check.self, Preview.self, Bench.self])
+        subcommands: [Check.self, Preview.self, SendTest.self, Bench.self])
+
+    struct SendTest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "send-test",
+            abstract: "Send a key's sample (or --data) through the running daemon to an address, as the shop would.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "The recipient.") var to: String
+        @Option(help: "The locale (default: [shop] default_locale).") var locale: String?
+        @Option(help: "The data as JSON (default: the key's sample).") var data: String?
+        @Argument(help: "The template key.") var key: String
+
+        func run() async throws {
+            let status = await TemplateCommands.sendTest(
+                configurationPath: options.config, key: key, locale: locale, dataFile: data, to: to)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
 
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -72,6 +72,37 @@ public enum TemplateCommands {
         }
     }
 
+    /// `poshta template send-test KEY --to ADDRESS`: the key's sample (or
+    /// `dataFile`) sent to the running daemon as the shop would send it, so
+    /// that the whole path — rendering, coupon, blocks, delivery — is tried.
+    public static func sendTest(
+        configurationPath: String, key: String, locale: String?, dataFile: String?, to address: String
+    ) async -> Int32 {
+        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
+        do {
+            let renderer = try await makeRenderer(configuration)
+            guard renderer.schema(key) != nil else { throw TemplateError.unknownKey(key) }
+            guard ShopSection.isAddress(address) else { throw TemplateCommandError("--to: \"\(address)\" is not an address") }
+            let data = try dataFile.map(readJSON) ?? sample(key, renderer)
+            // Pretty-printed: SMTP lines end at 998 octets.
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
+            var text = "From: \(configuration.shop.from)\r\nTo: \(address)\r\nSubject: \(key) (test)\r\n"
+            text += "X-Shop-Template: \(key)\r\n"
+            if let locale { text += "X-Shop-Locale: \(locale)\r\n" }
+            text += "Content-Type: application/json; charset=utf-8\r\n\r\n"
+            text += json.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
+            let message = SendmailMessage(
+                sender: configuration.shop.from, recipients: [address], content: Array(text.utf8), eightBitMIME: true)
+            let target = try SubmissionTarget.choose(from: configuration.listeners, file: configuration.file)
+            let reply = try await SendmailSubmission.send(message, to: target, heloName: configuration.server.hostname)
+            print("\(key) to \(address): \(reply)")
+            return 0
+        } catch {
+            Commands.printError("poshta template send-test: \(error)")
+            return 1
+        }
+    }
+
     /// `poshta template bench KEY`: renders the key's sample (its order grown
     /// to `items` lines) `count` times on one task, then builds the mails,
     /// and prints both rates. A benchmark, run on demand in a release build.
