@@ -24,6 +24,8 @@ public struct TemplateRenderer: Sendable {
     public let defaultLocale: String
     private let libraries: [String: MustacheLibrary]
     private let schemas: [String: TemplateSchema]
+    /// One per locale, made once: a locale and a time zone are not free to build.
+    private let formatting: [String: TemplateFormatting]
 
     /// The locales with templates, sorted.
     public var locales: [String] { libraries.keys.sorted() }
@@ -65,6 +67,7 @@ public struct TemplateRenderer: Sendable {
         }
         self.schemas = schemas
         self.libraries = libraries
+        formatting = Dictionary(uniqueKeysWithValues: libraries.keys.map { ($0, TemplateFormatting(localeCode: $0)) })
     }
 
     public func schema(_ key: String) -> TemplateSchema? { schemas[key] }
@@ -87,7 +90,8 @@ public struct TemplateRenderer: Sendable {
         guard missing.isEmpty else { throw .missingFields(key: key, fields: missing) }
         let locale = locale(for: requested)
         guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
-        let context = TemplateContext(shop: shop, formatting: TemplateFormatting(localeCode: locale), localeCode: locale)
+        let context = TemplateContext(
+            shop: shop, formatting: formatting[locale] ?? TemplateFormatting(localeCode: locale), localeCode: locale)
             .build(data, unsubscribeURL: unsubscribeURL, now: now)
         func part(_ name: String) throws(TemplateError) -> String {
             guard let text = library.render(context, withTemplate: "\(key).\(name)") else {

@@ -155,4 +155,31 @@ struct ShopMailTests {
         #expect(try await daemon.spool.stateCounts().values.reduce(0, +) == 0)
         try await daemon.stop()
     }
+
+    @Test("poshta template send-test sends a key's sample through the daemon: the rendered mail arrives")
+    func sendTest() async throws {
+        let daemon = try await daemon()
+        let directory = try TemporaryDirectory(prefix: "poshta-sendtest")
+        let file = try directory.write(
+            """
+            [server]
+            hostname = "mail.test"
+            spool = "spool"
+            [[listener]]
+            address = "127.0.0.1:\(daemon.port())"
+            [shop]
+            from = "shop@romashka.example"
+            templates = "\(Self.repository)/conf/templates"
+            """, to: "poshta.toml")
+        let result = try await ExternalProcess.run(
+            DaemonProcess.binary,
+            ["template", "send-test", "--config", file, "--locale", "bg", "--to", "maria@example.bg", "order_paid"],
+            timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.hasPrefix("order_paid to maria@example.bg: 250 2.0.0 Ok: queued as "), "\(result.output)")
+        let files = try await daemon.waitForOutbox(count: 1)
+        let mail = try await read(try #require(files.values.first))
+        #expect(mail["subject"] == "Поръчка № RM-10482 е платена – благодарим Ви!")
+        try await daemon.stop()
+    }
 }
