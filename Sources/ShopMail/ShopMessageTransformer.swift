@@ -61,7 +61,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         } catch {
             throw Self.reject(error.description)
         }
-        let content = try build(mail, message: message, data: data)
+        let content = try build(mail, message: message, headers: parsed, data: data)
         var tags = ["template": key]
         if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
         if !recipient.isEmpty { tags["customer"] = recipient }
@@ -159,16 +159,31 @@ public struct ShopMessageTransformer: MessageTransformer {
         data["coupon"] = box
     }
 
-    /// The outgoing message: From the shop, To the envelope's recipients
-    /// (named with the customer's name when there is one), the rendered
-    /// parts; no X-Shop-* header is carried over.
-    func build(_ mail: TemplateRenderer.Rendered, message: IncomingMessage, data: [String: Any]) throws(IntakeError) -> [UInt8] {
+    /// The outgoing message: From and Reply-To from the shop's message, else
+    /// From `[shop]`; To the envelope's recipients (named with the
+    /// customer's name when there is one); the rendered parts; no X-Shop-*
+    /// header is carried over.
+    func build(
+        _ mail: TemplateRenderer.Rendered, message: IncomingMessage, headers: MIMEMessage, data: [String: Any]
+    ) throws(IntakeError) -> [UInt8] {
         let name = (data["customer"] as? [String: Any])?["name"] as? String
         let recipients = message.transaction.recipients.map(\.description)
         let to = recipients.map { MIMEBuilder.Mailbox($0, displayName: recipients.count == 1 ? name : nil) }
+        var from = MIMEBuilder.Mailbox(settings.fromAddress, displayName: settings.fromName)
+        if let value = headers.header("From") {
+            guard let mailbox = AddressList.mailbox(in: value) else {
+                throw Self.reject("From: \"\(value.prefix(100))\" is not one mailbox like Shop <shop@example.com>")
+            }
+            from = MIMEBuilder.Mailbox(mailbox.address, displayName: mailbox.displayName ?? settings.fromName)
+        }
         var builder = MIMEBuilder(
-            from: .init(settings.fromAddress, displayName: settings.fromName), to: to, subject: mail.subject,
-            body: .alternative(text: mail.text, html: mail.html))
+            from: from, to: to, subject: mail.subject, body: .alternative(text: mail.text, html: mail.html))
+        if let value = headers.header("Reply-To") {
+            guard let addresses = try? AddressList.addresses(in: value), !addresses.isEmpty else {
+                throw Self.reject("Reply-To: \"\(value.prefix(100))\" is not an address list")
+            }
+            builder.replyTo = addresses.map { MIMEBuilder.Mailbox($0) }
+        }
         let now = Date.now.timeIntervalSince1970
         builder.date = RFC5322Date.format(secondsSince1970: Int(now))
         builder.messageID = "<\(UUID().uuidString.lowercased())@\(settings.hostname)>"

@@ -110,7 +110,8 @@ struct ShopMailTests {
             import smtplib, sys
             from email.message import EmailMessage
             m = EmailMessage()
-            m["From"] = "shop@romashka.example"; m["To"] = "maria@example.bg"; m["Subject"] = "order"
+            m["From"] = "Ромашка – поръчки <orders@romashka.example>"; m["To"] = "maria@example.bg"; m["Subject"] = "order"
+            m["Reply-To"] = "help@romashka.example"
             m["X-Shop-Template"] = "order_paid"; m["X-Shop-Locale"] = "bg"
             m.set_content("The data is attached.")
             m.add_attachment(sys.stdin.read().encode(), maintype="application", subtype="json", filename="order.json")
@@ -121,7 +122,13 @@ struct ShopMailTests {
             "/usr/bin/python3", ["-c", script, String(daemon.port())], input: try orderData(), timeout: .seconds(30))
         #expect(result.status == 0, "\(result.error)")
         let files = try await daemon.waitForOutbox(count: 1)
-        checkOrderPaid(try await read(try #require(files.values.first)))
+        let bytes = try #require(files.values.first)
+        var mail = try await read(bytes)
+        // The shop's own From (an encoded-word name) and Reply-To are kept.
+        #expect(mail["from"] == "Ромашка – поръчки <orders@romashka.example>")
+        #expect(String(decoding: bytes, as: UTF8.self).contains("Reply-To: help@romashka.example\r\n"))
+        mail["from"] = "Чаена къща Ромашка <shop@romashka.example>"
+        checkOrderPaid(mail)
         try await daemon.stop()
     }
 

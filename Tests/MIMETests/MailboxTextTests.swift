@@ -43,3 +43,17 @@ struct MailboxTextTests {
         #expect(MailboxText.phrase("Shop, Inc.") == "\"Shop, Inc.\"")
     }
 }
+
+/// Reading one mailbox back from a header value.
+@Suite("AddressList.mailbox: one mailbox with its name")
+struct AddressListMailboxTests {
+    @Test("plain, quoted and encoded names; a bare address; lists and garbage refused")
+    func mailboxes() {
+        #expect(AddressList.mailbox(in: "Shop <shop@example.com>")! == ("Shop", "shop@example.com"))
+        #expect(AddressList.mailbox(in: #""Doe, \"Jane\"" <jane@example.com>"#)! == ("Doe, \"Jane\"", "jane@example.com"))
+        #expect(AddressList.mailbox(in: "=?UTF-8?B?0KDQvtC80LDRiNC60LA=?= <shop@example.bg>")! == ("Ромашка", "shop@example.bg"))
+        #expect(AddressList.mailbox(in: "shop@example.com")! == (nil, "shop@example.com"))
+        #expect(AddressList.mailbox(in: "a@example.com, b@example.com") == nil)
+        #expect(AddressList.mailbox(in: "Nobody") == nil)
+    }
+}

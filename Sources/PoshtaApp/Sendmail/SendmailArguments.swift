@@ -1,3 +1,5 @@
+import MIME
+
 /// The command line of `sendmail` as PHP's `mail()`, cron and other programs
 /// call it: `sendmail -t -i -f shop@shop.example`, read the way Postfix's
 /// sendmail reads it.

@@ -11,18 +11,43 @@
 ///
 /// - SeeAlso: RFC 5322 §3.4 (address-list, group, angle-addr), §3.2.2–3.2.4
 ///   (CFWS, atoms, quoted strings), §4.4 (obs-route); RFC 6532 (UTF-8)
-enum AddressList {
+public enum AddressList {
     /// A list that cannot be read, and why.
-    struct Failure: Error, Equatable, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, Equatable, CustomStringConvertible, Sendable {
+        public var description: String
 
         init(_ description: String) { self.description = description }
     }
 
     /// The addresses of `text`, in order; empty for an empty list or a group with no members.
-    static func addresses(in text: String) throws(Failure) -> [String] {
+    public static func addresses(in text: String) throws(Failure) -> [String] {
         var parser = Parser(tokens: try tokenize(text))
         return try parser.run()
+    }
+
+    /// One mailbox (`Name <a@b>`, `"Doe, Jane" <a@b>`, `a@b`) with its
+    /// display name, encoded-words decoded; nil unless the text holds
+    /// exactly one address.
+    public static func mailbox(in text: String) -> (displayName: String?, address: String)? {
+        guard let addresses = try? addresses(in: text), addresses.count == 1 else { return nil }
+        guard let open = text.lastIndex(of: "<") else { return (nil, addresses[0]) }
+        var name = String(text[..<open].drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        if name.count >= 2, name.first == "\"", name.last == "\"" {
+            // A quoted-string: drop the quotes and the backslashes of quoted pairs.
+            var unquoted = ""
+            var escaped = false
+            for character in name.dropFirst().dropLast() {
+                if !escaped && character == "\\" {
+                    escaped = true
+                    continue
+                }
+                unquoted.append(character)
+                escaped = false
+            }
+            name = unquoted
+        }
+        name = EncodedWord.decode(name)
+        return (name.isEmpty ? nil : name, addresses[0])
     }
 
     // MARK: - Tokens
