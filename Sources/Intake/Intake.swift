@@ -48,6 +48,9 @@ public final class Intake: Sendable {
         case .suppress(let reason):
             logger.info("NOQUEUE: suppressed: client=\(incoming.client.addressLiteral), from=<\(incoming.transaction.sender.address)>: \(reason)")
             return .suppressed(reason: reason)
+        case .handled(let text):
+            logger.info("NOQUEUE: client=\(incoming.client.addressLiteral), from=<\(incoming.transaction.sender.address)>: \(text)")
+            return .handled(text)
         }
         return .queued(try await accept(incoming, tags: tags, note: note).description)
     }

@@ -17,12 +17,16 @@ public enum Transformation: Sendable {
     case replace(content: [UInt8], tags: [String: String], note: String)
     /// Accept with 250 and spool nothing; the reason goes to the log.
     case suppress(reason: String)
+    /// Taken care of without spooling (a shop event was recorded); the text
+    /// ends the 250 reply.
+    case handled(String)
 }
 
 /// What became of a message Intake took.
 public enum IntakeOutcome: Sendable, Equatable {
     case queued(QueueIDText)
     case suppressed(reason: String)
+    case handled(String)
 }
 
 /// A queue id as text (so that sessions need not import the spool).

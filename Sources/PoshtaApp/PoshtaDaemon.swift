@@ -73,7 +73,7 @@ public final class PoshtaDaemon: Sendable {
                 adminNotifications: configuration.notifications.admin,
                 disabled: Set(configuration.notifications.disabled),
                 unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
-                coupons: configuration.coupons),
+                coupons: configuration.coupons, eventsAddress: shop.eventsAddress),
             logger: logger)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let tls: TLSCertificateStore?

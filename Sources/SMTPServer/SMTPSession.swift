@@ -244,6 +244,8 @@ struct SMTPSession {
                 return SMTPReply(250, "2.0.0", "Ok: queued as \(id)")
             case .suppressed(let reason):
                 return SMTPReply(250, "2.0.0", "Ok: not sent: \(reason)")
+            case .handled(let text):
+                return SMTPReply(250, "2.0.0", "Ok: \(text)")
             }
         } catch {
             return error.reply

@@ -11,12 +11,15 @@ public struct ShopMailSettings: Sendable {
     public var disabled: Set<String>
     public var unfinishedOrderReminders: Bool
     public var coupons: [String: CouponPolicy]
+    /// Where the shop sends its events (`X-Shop-Event`); they are recorded, not delivered.
+    public var eventsAddress: String
 
     public init(
         fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
         adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
-        coupons: [String: CouponPolicy] = [:]
+        coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil
     ) {
+        self.eventsAddress = eventsAddress ?? "events@\(hostname)"
         self.fromAddress = fromAddress
         self.fromName = fromName
         self.hostname = hostname

@@ -29,7 +29,9 @@ public struct ShopMessageTransformer: MessageTransformer {
 
     public func transform(_ message: IncomingMessage) async throws(IntakeError) -> Transformation {
         // Most mail is plain: look at the header block before parsing MIME.
-        guard HeaderBlock(scanning: message.content).contains("X-Shop-Template") else { return .keep }
+        let block = HeaderBlock(scanning: message.content)
+        if block.contains("X-Shop-Event") { return try await recordEvent(message) }
+        guard block.contains("X-Shop-Template") else { return .keep }
         let parsed: MIMEMessage
         do {
             parsed = try MIMEMessage(parsing: message.content)
@@ -66,6 +68,38 @@ public struct ShopMessageTransformer: MessageTransformer {
         if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
         if !recipient.isEmpty { tags["customer"] = recipient }
         return .replace(content: content, tags: tags, note: "template=\(key), locale=\(mail.locale)")
+    }
+
+    /// An event for the automations: addressed to the events address alone,
+    /// a name like `cart.updated`, its data as JSON; recorded, not delivered.
+    func recordEvent(_ message: IncomingMessage) async throws(IntakeError) -> Transformation {
+        let recipients = message.transaction.recipients.map(\.description)
+        guard recipients.allSatisfy({ $0.lowercased() == settings.eventsAddress.lowercased() }) else {
+            throw Self.reject("an event (X-Shop-Event) goes to <\(settings.eventsAddress)> alone")
+        }
+        let parsed: MIMEMessage
+        do {
+            parsed = try MIMEMessage(parsing: message.content)
+        } catch {
+            throw Self.reject("the message cannot be read as MIME: \(error)")
+        }
+        let name = (parsed.header("X-Shop-Event") ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 64,
+            name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" })
+        else {
+            throw Self.reject("X-Shop-Event: \"\(name.prefix(70))\" is not an event name like cart.updated")
+        }
+        let data = try Self.data(of: parsed)
+        guard let store else { throw .spoolFailed("no shop store for events") }
+        let customer = ((data["customer"] as? [String: Any])?["email"] ?? data["email"]) as? String
+        do {
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+            let id = try await store.recordEvent(name, data: json, customer: customer, now: Date.now.timeIntervalSince1970)
+            return .handled("event \(name) recorded as #\(id)")
+        } catch {
+            logger.error("event \(name): the shop store failed: \(error)")
+            throw .spoolFailed("shop store: \(error)")
+        }
     }
 
     /// Why the owner's switches drop this key, or nil.

@@ -69,7 +69,40 @@ public final class SQLiteShopStore: ShopStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2: shop events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        customer TEXT,
+                        time REAL NOT NULL,
+                        processed INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX event_pending ON event(processed, id);
+                    """)
+        }
         return migrator
+    }
+
+    // MARK: - Events
+
+    public func recordEvent(_ name: String, data: String, customer: String?, now: Double) async throws -> Int64 {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO event (name, data, customer, time) VALUES (?, ?, ?, ?)",
+                arguments: [name, data, customer, now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func events(limit: Int) async throws -> [ShopEvent] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                ShopEvent(id: row["id"], name: row["name"], data: row["data"], customer: row["customer"], time: row["time"])
+            }
+        }
     }
 
     // MARK: - Catalog

@@ -29,6 +29,12 @@ public protocol ShopStore: Sendable {
     /// Marks a valid code used; returns the coupon as it was before, or nil if unknown.
     func redeem(_ code: String, now: Double) async throws -> Coupon?
 
+    /// Keeps a shop event (`cart.updated`, `order.placed`, …) for the
+    /// automations; returns its sequence number.
+    func recordEvent(_ name: String, data: String, customer: String?, now: Double) async throws -> Int64
+    /// The latest events, newest first.
+    func events(limit: Int) async throws -> [ShopEvent]
+
     /// No more marketing mail to this address (unsubscribed, hard bounce).
     func suppress(_ email: String, reason: String, now: Double) async throws
     func isSuppressed(_ email: String) async throws -> Bool

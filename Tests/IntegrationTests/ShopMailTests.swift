@@ -189,4 +189,28 @@ struct ShopMailTests {
         #expect(mail["subject"] == "Поръчка № RM-10482 е платена – благодарим Ви!")
         try await daemon.stop()
     }
+
+    @Test("an event to the events address is recorded for the automations, not delivered; a misaddressed one is refused")
+    func events() async throws {
+        let daemon = try await daemon()
+        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
+        let event = "X-Shop-Event: cart.updated\r\nContent-Type: application/json\r\n\r\n{\"customer\": {\"email\": \"maria@example.bg\"}, \"items\": [\"TEA-SEN-100\"]}\r\n"
+        let reply = try await client.sendMail(from: "shop@romashka.example", to: ["events@mail.test"], message: "Subject: e\r\n" + event)
+        #expect(reply.code == 250 && reply.description.contains("event cart.updated recorded as #1"), "\(reply)")
+        let mixed = try await client.sendMail(
+            from: "shop@romashka.example", to: ["events@mail.test", "maria@example.bg"], message: "Subject: e\r\n" + event)
+        #expect(mixed.code == 554 && mixed.description.contains("goes to <events@mail.test> alone"), "\(mixed)")
+        let badName = try await client.sendMail(
+            from: "shop@romashka.example", to: ["events@mail.test"],
+            message: "Subject: e\r\nX-Shop-Event: Cart Updated!\r\nContent-Type: application/json\r\n\r\n{}\r\n")
+        #expect(badName.code == 554 && badName.description.contains("is not an event name"), "\(badName)")
+        await client.close()
+        let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
+        let events = try await store.events(limit: 10)
+        #expect(events.map(\.name) == ["cart.updated"])
+        #expect(events.first?.customer == "maria@example.bg")
+        #expect(events.first?.data.contains("TEA-SEN-100") == true)
+        #expect(try await daemon.spool.stateCounts().values.reduce(0, +) == 0)
+        try await daemon.stop()
+    }
 }

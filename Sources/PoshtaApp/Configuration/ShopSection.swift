@@ -23,6 +23,9 @@ public struct ShopSection: Sendable, Equatable {
     public var adminEmails: [String]
     /// The templates folder, absolute (key `templates`, default "templates" beside this file).
     public var templates: String
+    /// Where the shop sends its events (X-Shop-Event), recorded for the
+    /// automations and not delivered (key `events_address`, default "events@" + hostname).
+    public var eventsAddress: String
     /// The shop store (catalog, coupons, …), absolute (key `store`, default `store.sqlite` in the spool folder).
     public var store: String
 }
@@ -30,7 +33,7 @@ public struct ShopSection: Sendable, Equatable {
 extension ShopSection {
     static let keys = [
         "name", "url", "logo_url", "from", "email", "phone", "address", "currency", "default_locale", "admin_emails",
-        "templates", "store",
+        "templates", "store", "events_address",
     ]
 
     init(reading reader: TOMLTableReader, hostname: String, spool: String) throws(ConfigurationError) {
@@ -63,6 +66,10 @@ extension ShopSection {
         adminEmails = admins
         templates = try reader.path("templates", default: "templates")
         store = try reader.optionalPath("store") ?? "\(spool)/store.sqlite"
+        eventsAddress = try reader.nonEmptyString("events_address", default: "events@\(hostname)")
+        guard Self.isAddress(eventsAddress) else {
+            throw reader.error("events_address", "\"\(eventsAddress)\" is not an address like events@shop.example")
+        }
     }
 
     /// local@domain, ASCII, no spaces: enough to catch a slip in the file.
