@@ -32,12 +32,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         let block = HeaderBlock(scanning: message.content)
         if block.contains("X-Shop-Event") { return try await recordEvent(message) }
         guard block.contains("X-Shop-Template") else { return .keep }
-        let parsed: MIMEMessage
-        do {
-            parsed = try MIMEMessage(parsing: message.content)
-        } catch {
-            throw Self.reject("the message cannot be read as MIME: \(error)")
-        }
+        let parsed = try Self.parse(message.content)
         let key = (parsed.header("X-Shop-Template") ?? "").trimmingCharacters(in: .whitespaces)
         guard let schema = renderer.schema(key) else {
             throw Self.reject("unknown template \"\(key)\"; the keys are listed in docs/templates.md")
@@ -77,12 +72,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         guard recipients.allSatisfy({ $0.lowercased() == settings.eventsAddress.lowercased() }) else {
             throw Self.reject("an event (X-Shop-Event) goes to <\(settings.eventsAddress)> alone")
         }
-        let parsed: MIMEMessage
-        do {
-            parsed = try MIMEMessage(parsing: message.content)
-        } catch {
-            throw Self.reject("the message cannot be read as MIME: \(error)")
-        }
+        let parsed = try Self.parse(message.content)
         let name = (parsed.header("X-Shop-Event") ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" })
@@ -229,6 +219,14 @@ public struct ShopMessageTransformer: MessageTransformer {
             return try builder.build()
         } catch {
             throw Self.reject("the rendered mail cannot be built: \(error)")
+        }
+    }
+
+    static func parse(_ content: [UInt8]) throws(IntakeError) -> MIMEMessage {
+        do {
+            return try MIMEMessage(parsing: content)
+        } catch {
+            throw reject("the message cannot be read as MIME: \(error)")
         }
     }
 
