@@ -178,7 +178,7 @@ let package = Package(
             name: "SMTPProtocolTests",
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShopStoreTests", dependencies: ["ShopStore", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

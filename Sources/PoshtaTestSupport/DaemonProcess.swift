@@ -30,7 +30,7 @@ public final class DaemonProcess: @unchecked Sendable {
         process.arguments = ["serve", "--config", configurationFile] + arguments
         process.standardError = handle
         process.standardOutput = handle
-        try process.run()
+        try ExternalProcess.launch(process)
     }
 
     public var pid: Int32 { process.processIdentifier }

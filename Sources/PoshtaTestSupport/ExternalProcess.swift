@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Runs a program (swaks, python3, the poshta binary) and collects its
@@ -32,7 +32,7 @@ public enum ExternalProcess {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in continuation.resume() }
             do {
-                try process.run()
+                try Self.launch(process)
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)
@@ -50,6 +50,18 @@ public enum ExternalProcess {
         }
         return Result(status: process.terminationStatus, output: collectedOutput.text(), error: collectedError.text())
     }
+
+    /// Foundation's `Process.run()` on Linux is not safe to call from
+    /// several threads at once (a crash inside it was seen in CI with many
+    /// tests starting programs in parallel): every launch of the test
+    /// support goes through this lock. Only the launch is serialized.
+    public static func launch(_ process: Process) throws {
+        launchLock.lock()
+        defer { launchLock.unlock() }
+        try process.run()
+    }
+
+    private static let launchLock = NSLock()
 
     /// The full path of a program on PATH.
     public static func locate(_ name: String) throws -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import PoshtaTestSupport
 import Testing
 
 /// What Python's email package reads from a message.
@@ -50,7 +51,7 @@ struct PythonEmailInteropTests {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ExternalProcess.launch(process)
         // The script reads all of stdin before it writes, so writing first cannot deadlock.
         try input.fileHandleForWriting.write(contentsOf: Data(message))
         try input.fileHandleForWriting.close()
