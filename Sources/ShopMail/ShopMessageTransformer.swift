@@ -169,11 +169,12 @@ public struct ShopMessageTransformer: MessageTransformer {
             return
         }
         var box: [String: Any] = ["code": coupon.code]
+        let formatting = renderer.formatting(for: locale)
         switch coupon.value {
         case .percent(let percent)?:
-            box["value_text"] = "-\(percent.formatted(.number.locale(TemplateFormatting(localeCode: locale).locale)))%"
+            box["value_text"] = "-\(percent.formatted(.number.locale(formatting.locale)))%"
         case .fixed(let amount, let currency)?:
-            box["value_text"] = "-" + TemplateFormatting(localeCode: locale).money(amount, currency: currency)
+            box["value_text"] = "-" + formatting.money(amount, currency: currency)
         case nil:
             break
         }

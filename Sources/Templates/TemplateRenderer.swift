@@ -72,6 +72,11 @@ public struct TemplateRenderer: Sendable {
 
     public func schema(_ key: String) -> TemplateSchema? { schemas[key] }
 
+    /// Money and dates as `locale` writes them (kept per locale: a locale and a time zone are not free to build).
+    public func formatting(for locale: String) -> TemplateFormatting {
+        formatting[locale] ?? TemplateFormatting(localeCode: locale)
+    }
+
     /// The locale to render in: the one asked for if it has templates, else
     /// the default, else `en`, else any.
     public func locale(for requested: String?) -> String {
@@ -91,7 +96,7 @@ public struct TemplateRenderer: Sendable {
         let locale = locale(for: requested)
         guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
         let context = TemplateContext(
-            shop: shop, formatting: formatting[locale] ?? TemplateFormatting(localeCode: locale), localeCode: locale)
+            shop: shop, formatting: formatting(for: locale), localeCode: locale)
             .build(data, unsubscribeURL: unsubscribeURL, now: now)
         func part(_ name: String) throws(TemplateError) -> String {
             guard let text = library.render(context, withTemplate: "\(key).\(name)") else {

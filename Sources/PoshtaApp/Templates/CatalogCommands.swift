@@ -50,7 +50,7 @@ public enum CatalogCommands {
 
     /// `poshta catalog list`: sku, price, name, categories; oldest sku first.
     public static func list(configurationPath: String, limit: Int) async -> Int32 {
-        await withStore(configurationPath) { store, configuration in
+        await Commands.withShopStore(configurationPath, verb: "catalog") { store, configuration in
             let products = try await store.products(after: nil, limit: limit)
             for product in products {
                 let price = String(format: "%.2f %@", product.price, product.currency)
@@ -64,7 +64,7 @@ public enum CatalogCommands {
 
     /// `poshta catalog show SKU`: one product as JSON.
     public static func show(configurationPath: String, sku: String) async -> Int32 {
-        await withStore(configurationPath) { store, _ in
+        await Commands.withShopStore(configurationPath, verb: "catalog") { store, _ in
             guard let product = try await store.product(sku) else {
                 Commands.printError("poshta catalog: no product \(sku)")
                 return 1
@@ -76,15 +76,19 @@ public enum CatalogCommands {
             return 0
         }
     }
+}
 
-    private static func withStore(
-        _ configurationPath: String, _ body: (SQLiteShopStore, PoshtaConfiguration) async throws -> Int32
+extension Commands {
+    /// Runs `body` on the shop store of the configuration at `path`; any
+    /// error is printed after `poshta VERB:` and the status is 1.
+    static func withShopStore(
+        _ path: String, verb: String, _ body: (SQLiteShopStore, PoshtaConfiguration) async throws -> Int32
     ) async -> Int32 {
-        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
+        guard let configuration = loadConfiguration(path) else { return exConfig }
         do {
             return try await body(try SQLiteShopStore(path: configuration.shop.store), configuration)
         } catch {
-            Commands.printError("poshta catalog: \(error)")
+            printError("poshta \(verb): \(error)")
             return 1
         }
     }

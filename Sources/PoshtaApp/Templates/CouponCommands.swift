@@ -38,9 +38,7 @@ public enum CouponCommands {
 
     /// `poshta coupon list`: code, template, status, who got it and when; newest first.
     public static func list(configurationPath: String, template: String?, limit: Int) async -> Int32 {
-        guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
-        do {
-            let store = try SQLiteShopStore(path: configuration.shop.store)
+        await Commands.withShopStore(configurationPath, verb: "coupon list") { store, _ in
             let now = Date.now.timeIntervalSince1970
             let coupons = try await store.coupons(for: template, limit: limit)
             for coupon in coupons {
@@ -49,9 +47,6 @@ public enum CouponCommands {
             }
             print("-- \(coupons.count) coupon(s)")
             return 0
-        } catch {
-            Commands.printError("poshta coupon list: \(error)")
-            return 1
         }
     }
 }
