@@ -21,33 +21,47 @@ public enum AddressList {
 
     /// The addresses of `text`, in order; empty for an empty list or a group with no members.
     public static func addresses(in text: String) throws(Failure) -> [String] {
+        try mailboxes(in: text).map(\.address)
+    }
+
+    /// The mailboxes of `text` with their display names (quotes and
+    /// quoted pairs undone, encoded-words decoded; nil when there is none).
+    public static func mailboxes(in text: String) throws(Failure) -> [(displayName: String?, address: String)] {
         var parser = Parser(tokens: try tokenize(text))
         return try parser.run()
     }
 
     /// One mailbox (`Name <a@b>`, `"Doe, Jane" <a@b>`, `a@b`) with its
-    /// display name, encoded-words decoded; nil unless the text holds
-    /// exactly one address.
+    /// display name; nil unless the text holds exactly one address.
     public static func mailbox(in text: String) -> (displayName: String?, address: String)? {
-        guard let addresses = try? addresses(in: text), addresses.count == 1 else { return nil }
-        guard let open = text.lastIndex(of: "<") else { return (nil, addresses[0]) }
-        var name = String(text[..<open].drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        if name.count >= 2, name.first == "\"", name.last == "\"" {
-            // A quoted-string: drop the quotes and the backslashes of quoted pairs.
-            var unquoted = ""
-            var escaped = false
-            for character in name.dropFirst().dropLast() {
-                if !escaped && character == "\\" {
-                    escaped = true
-                    continue
+        guard let mailboxes = try? mailboxes(in: text), mailboxes.count == 1 else { return nil }
+        return mailboxes[0]
+    }
+
+    /// A display name as a reader sees it: words apart, quoted strings
+    /// unquoted, encoded-words decoded.
+    static func displayName(_ tokens: [Token]) -> String? {
+        var name = ""
+        for token in tokens {
+            var word = token.text
+            if case .quoted(let text) = token {
+                word = ""
+                var escaped = false
+                for character in text.dropFirst().dropLast() {
+                    if !escaped && character == "\\" {
+                        escaped = true
+                        continue
+                    }
+                    word.append(character)
+                    escaped = false
                 }
-                unquoted.append(character)
-                escaped = false
             }
-            name = unquoted
+            // "J. R. Doe": a dot sticks to the word before it.
+            if !name.isEmpty && token != .special(".") { name += " " }
+            name += word
         }
         name = EncodedWord.decode(name)
-        return (name.isEmpty ? nil : name, addresses[0])
+        return name.isEmpty ? nil : name
     }
 
     // MARK: - Tokens
@@ -157,7 +171,7 @@ public enum AddressList {
     private struct Parser {
         let tokens: [Token]
         var index = 0
-        var addresses: [String] = []
+        var mailboxes: [(displayName: String?, address: String)] = []
         /// The current mailbox's tokens outside `<>`: a display name, or a bare addr-spec.
         var pending: [Token] = []
         /// What was inside `<>`, once seen.
@@ -166,7 +180,7 @@ public enum AddressList {
 
         init(tokens: [Token]) { self.tokens = tokens }
 
-        mutating func run() throws(Failure) -> [String] {
+        mutating func run() throws(Failure) -> [(displayName: String?, address: String)] {
             while index < tokens.count {
                 let token = tokens[index]
                 index += 1
@@ -198,7 +212,7 @@ public enum AddressList {
             }
             // A group missing its final ";" still lists its members.
             try finish()
-            return addresses
+            return mailboxes
         }
 
         private mutating func finish() throws(Failure) {
@@ -210,9 +224,9 @@ public enum AddressList {
                 // obs-route (RFC 5322 §4.4): "<@relay.example:jane@shop.example>"; the route is ignored.
                 if let colon = inside.lastIndex(of: .special(":")) { inside.removeSubrange(...colon) }
                 guard !inside.isEmpty else { throw Failure("<> is not an address") }
-                addresses.append(try AddressList.addrSpec(inside))
+                mailboxes.append((AddressList.displayName(pending), try AddressList.addrSpec(inside)))
             } else if !pending.isEmpty {
-                addresses.append(try AddressList.addrSpec(pending))
+                mailboxes.append((nil, try AddressList.addrSpec(pending)))
             }
         }
     }

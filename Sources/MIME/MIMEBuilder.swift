@@ -86,25 +86,34 @@ public struct MIMEBuilder: Sendable {
     public func build(using generator: inout some RandomNumberGenerator) throws(MIMEBuildError) -> [UInt8] {
         var message = try headerSection()
         message += HeaderFolder.field("MIME-Version", [.word("1.0")])
+        message += try bodyEntity(using: &generator)
+        return message
+    }
+
+    /// The body alone as a MIME entity: its Content-Type and
+    /// Content-Transfer-Encoding lines, the empty line, the encoded body or
+    /// parts. For a message whose other fields are already written (a
+    /// shop's message wrapped in the layout); `from`, `to` and `subject` are not used.
+    public func bodyEntity(using generator: inout some RandomNumberGenerator) throws(MIMEBuildError) -> [UInt8] {
         switch body {
         case .text(let text):
-            message += singlePart(type: "plain", text: text)
+            return singlePart(type: "plain", text: text)
         case .html(let html):
-            message += singlePart(type: "html", text: html)
+            return singlePart(type: "html", text: html)
         case .alternative(let text, let html):
             let parts = [leaf(type: "plain", text: text), leaf(type: "html", text: html)]
             let boundary = try self.boundary(avoiding: parts.map(\.body), using: &generator)
             var type = MIMEContentType(type: "multipart", subtype: "alternative")
             type[parameter: "boundary"] = boundary
-            message += HeaderFolder.field("Content-Type", HeaderFolder.words(type.formatted))
-            message += [.cr, .lf]
+            var entity = HeaderFolder.field("Content-Type", HeaderFolder.words(type.formatted))
+            entity += [.cr, .lf]
             for part in parts {
-                message += Array("--\(boundary)\r\n".utf8) + part.header + [.cr, .lf] + part.body
-                message += [.cr, .lf]  // the line break that belongs to the next delimiter
+                entity += Array("--\(boundary)\r\n".utf8) + part.header + [.cr, .lf] + part.body
+                entity += [.cr, .lf]  // the line break that belongs to the next delimiter
             }
-            message += Array("--\(boundary)--\r\n".utf8)
+            entity += Array("--\(boundary)--\r\n".utf8)
+            return entity
         }
-        return message
     }
 
     /// What a reader of the built message gets back for `text`: UTF-8, CRLF

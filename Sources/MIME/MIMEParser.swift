@@ -19,6 +19,11 @@ struct MIMEParser {
 
         let (headers, bodyStart) = headerSection(in: range)
         let body = bodyStart..<range.upperBound
+        func part(_ content: MIMEPart.Content, _ defects: [MIMEDefect], _ contentType: MIMEContentType) -> MIMEPart {
+            MIMEPart(
+                headers: headers, contentType: contentType, content: content, defects: defects,
+                headerRange: range.lowerBound..<bodyStart, bodyRange: body)
+        }
         var defects: [MIMEDefect] = []
         var contentType = defaultType
         if let field = headers.first(where: { $0.name.lowercased() == "content-type" }) {
@@ -30,16 +35,16 @@ struct MIMEParser {
             }
         }
         guard contentType.isMultipart else {
-            return MIMEPart(headers: headers, contentType: contentType, content: .body(Array(bytes[body])), defects: defects)
+            return part(.body(Array(bytes[body])), defects, contentType)
         }
         guard depth < limits.maximumDepth else { throw .tooDeep(limit: limits.maximumDepth) }
         guard let boundary = contentType.boundary, !boundary.isEmpty else {
             defects.append(.missingBoundary)
-            return MIMEPart(headers: headers, contentType: contentType, content: .body(Array(bytes[body])), defects: defects)
+            return part(.body(Array(bytes[body])), defects, contentType)
         }
         guard let split = MultipartBody.split(bytes, in: body, boundary: boundary) else {
             defects.append(.boundaryNotFound)
-            return MIMEPart(headers: headers, contentType: contentType, content: .body(Array(bytes[body])), defects: defects)
+            return part(.body(Array(bytes[body])), defects, contentType)
         }
         if !split.isClosed { defects.append(.missingCloseDelimiter) }
         let childType = contentType.subtype == "digest" ? MIMEContentType.defaultDigestPart : .defaultText
@@ -47,7 +52,7 @@ struct MIMEParser {
         for partRange in split.parts {
             parts.append(try entity(in: partRange, depth: depth + 1, defaultType: childType))
         }
-        return MIMEPart(headers: headers, contentType: contentType, content: .parts(parts), defects: defects)
+        return part(.parts(parts), defects, contentType)
     }
 
     /// The header fields at the start of `range`, unfolded, and where the body starts.

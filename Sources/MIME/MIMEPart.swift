@@ -26,13 +26,23 @@ public struct MIMEPart: Sendable, Hashable {
     public var content: Content
     /// Damage the parser tolerated in this part (not in its subparts).
     public var defects: [MIMEDefect]
+    /// Where the part's header section (with the empty line after it) and
+    /// its body are in the parsed bytes; nil in hand-made trees. They let
+    /// `MIMEBodyEditor` change one body and leave every other byte alone.
+    public var headerRange: Range<Int>?
+    public var bodyRange: Range<Int>?
 
     /// A part as the parser makes it (for tests and hand-made trees).
-    public init(headers: [HeaderField], contentType: MIMEContentType, content: Content, defects: [MIMEDefect] = []) {
+    public init(
+        headers: [HeaderField], contentType: MIMEContentType, content: Content, defects: [MIMEDefect] = [],
+        headerRange: Range<Int>? = nil, bodyRange: Range<Int>? = nil
+    ) {
         self.headers = headers
         self.contentType = contentType
         self.content = content
         self.defects = defects
+        self.headerRange = headerRange
+        self.bodyRange = bodyRange
     }
 
     /// The first field named `name` (case-insensitive), unfolded.

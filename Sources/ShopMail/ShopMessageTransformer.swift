@@ -31,7 +31,18 @@ public struct ShopMessageTransformer: MessageTransformer {
         // Most mail is plain: look at the header block before parsing MIME.
         let block = HeaderBlock(scanning: message.content)
         if block.contains("X-Shop-Event") { return try await recordEvent(message) }
-        guard block.contains("X-Shop-Template") else { return .keep }
+        if block.contains("X-Shop-Template") { return try await render(message) }
+        if block.contains("X-Shop-Blocks") || block.contains("X-Shop-Layout") { return try await enrich(message) }
+        if block.fields.contains(where: { $0.name.lowercased().hasPrefix("x-shop-") }) {
+            // A stray X-Shop-Order or X-Shop-Locale on a plain message: still never leaves.
+            return .replace(content: Self.withoutShopFields(message.content), tags: [:], note: "")
+        }
+        return .keep
+    }
+
+    /// A template message: rendered, with its blocks and coupon, in the
+    /// customer's locale; an order confirmation is also kept as the order.
+    func render(_ message: IncomingMessage) async throws(IntakeError) -> Transformation {
         let parsed = try Self.parse(message.content)
         let key = (parsed.header("X-Shop-Template") ?? "").trimmingCharacters(in: .whitespaces)
         guard let schema = renderer.schema(key) else {
@@ -39,12 +50,8 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
         if let reason = switchedOff(key, kind: schema.kind) { return .suppress(reason: reason) }
         var data = try Self.data(of: parsed)
-        let requested = parsed.header("X-Shop-Locale")?.trimmingCharacters(in: .whitespaces).lowercased()
-        let locale = renderer.locale(for: requested)
-        if let requested, requested != locale {
-            logger.notice("template \(key): no templates for locale \(requested); rendered in \(locale)")
-        }
         let recipient = message.transaction.recipients.first?.description ?? ""
+        let locale = await chooseLocale(parsed, customer: recipient, for: "template \(key)")
         do {
             try await addBlocks(to: &data, schema: schema, locale: locale)
             try await addCoupon(to: &data, key: key, recipient: recipient, locale: locale)
@@ -59,10 +66,30 @@ public struct ShopMessageTransformer: MessageTransformer {
             throw Self.reject(error.description)
         }
         let content = try build(mail, message: message, headers: parsed, data: data)
+        do {
+            try await remember(key, data: data, recipient: recipient, locale: parsed.header("X-Shop-Locale"))
+        } catch {
+            logger.error("template \(key): the shop store failed: \(error)")
+            throw .spoolFailed("shop store: \(error)")
+        }
         var tags = ["template": key]
         if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
         if !recipient.isEmpty { tags["customer"] = recipient }
         return .replace(content: content, tags: tags, note: "template=\(key), locale=\(mail.locale)")
+    }
+
+    /// The locale to write in: `X-Shop-Locale`, else the customer's, else the
+    /// default; a locale without templates falls back, with a log line.
+    func chooseLocale(_ parsed: MIMEMessage, customer: String, for what: String) async -> String {
+        var requested = parsed.header("X-Shop-Locale")?.trimmingCharacters(in: .whitespaces).lowercased()
+        if requested == nil, !customer.isEmpty, let store {
+            requested = (try? await store.customer(customer))?.locale
+        }
+        let locale = renderer.locale(for: requested)
+        if let requested, requested != locale {
+            logger.notice("\(what): no templates for locale \(requested); rendered in \(locale)")
+        }
+        return locale
     }
 
     /// An event for the automations: addressed to the events address alone,
@@ -185,15 +212,25 @@ public struct ShopMessageTransformer: MessageTransformer {
     }
 
     /// The outgoing message: From and Reply-To from the shop's message, else
-    /// From `[shop]`; To the envelope's recipients (named with the
-    /// customer's name when there is one); the rendered parts; no X-Shop-*
-    /// header is carried over.
+    /// From `[shop]`; To as the shop wrote it, else the envelope's
+    /// recipients (named with the customer's name when there is one); the
+    /// rendered parts; no X-Shop-* header is carried over.
     func build(
         _ mail: TemplateRenderer.Rendered, message: IncomingMessage, headers: MIMEMessage, data: [String: Any]
     ) throws(IntakeError) -> [UInt8] {
-        let name = (data["customer"] as? [String: Any])?["name"] as? String
-        let recipients = message.transaction.recipients.map(\.description)
-        let to = recipients.map { MIMEBuilder.Mailbox($0, displayName: recipients.count == 1 ? name : nil) }
+        var to: [MIMEBuilder.Mailbox]
+        if let value = headers.header("To") {
+            guard let list = try? AddressList.mailboxes(in: value), !list.isEmpty else {
+                throw Self.reject("To: \"\(value.prefix(100))\" is not an address list")
+            }
+            to = list.map { MIMEBuilder.Mailbox($0.address, displayName: $0.displayName) }
+        } else {
+            to = message.transaction.recipients.map { MIMEBuilder.Mailbox($0.description) }
+        }
+        // One unnamed addressee: the customer, greeted by name.
+        if to.count == 1, to[0].displayName == nil {
+            to[0].displayName = (data["customer"] as? [String: Any])?["name"] as? String
+        }
         var from = MIMEBuilder.Mailbox(settings.fromAddress, displayName: settings.fromName)
         if let value = headers.header("From") {
             guard let mailbox = AddressList.mailbox(in: value) else {
@@ -201,23 +238,15 @@ public struct ShopMessageTransformer: MessageTransformer {
             }
             from = MIMEBuilder.Mailbox(mailbox.address, displayName: mailbox.displayName ?? settings.fromName)
         }
-        var builder = MIMEBuilder(
-            from: from, to: to, subject: mail.subject, body: .alternative(text: mail.text, html: mail.html))
+        var replyTo: [MIMEBuilder.Mailbox] = []
         if let value = headers.header("Reply-To") {
-            guard let addresses = try? AddressList.addresses(in: value), !addresses.isEmpty else {
+            guard let list = try? AddressList.mailboxes(in: value), !list.isEmpty else {
                 throw Self.reject("Reply-To: \"\(value.prefix(100))\" is not an address list")
             }
-            builder.replyTo = addresses.map { MIMEBuilder.Mailbox($0) }
-        }
-        let now = Date.now.timeIntervalSince1970
-        builder.date = RFC5322Date.format(secondsSince1970: Int(now))
-        builder.messageID = "<\(UUID().uuidString.lowercased())@\(settings.hostname)>"
-        if mail.kind != .marketing {
-            // RFC 3834: an automatic notification, so that vacation responders stay quiet.
-            builder.extraFields = [HeaderField("Auto-Submitted", "auto-generated")]
+            replyTo = list.map { MIMEBuilder.Mailbox($0.address, displayName: $0.displayName) }
         }
         do {
-            return try builder.build()
+            return try ShopMailComposer(hostname: settings.hostname).compose(mail, from: from, to: to, replyTo: replyTo)
         } catch {
             throw Self.reject("the rendered mail cannot be built: \(error)")
         }

@@ -83,7 +83,102 @@ public final class SQLiteShopStore: ShopStore {
                     CREATE INDEX event_pending ON event(processed, id);
                     """)
         }
+        migrator.registerMigration("v3: customers and orders") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer (
+                        email TEXT PRIMARY KEY NOT NULL,
+                        name TEXT,
+                        locale TEXT,
+                        marketing_consent INTEGER,
+                        order_count INTEGER NOT NULL DEFAULT 0,
+                        last_order REAL
+                    );
+                    CREATE TABLE shop_order (
+                        number TEXT PRIMARY KEY NOT NULL,
+                        email TEXT NOT NULL,
+                        items TEXT NOT NULL,
+                        total REAL,
+                        currency TEXT,
+                        status TEXT,
+                        placed REAL NOT NULL
+                    );
+                    CREATE INDEX shop_order_email ON shop_order(email, placed);
+                    CREATE INDEX product_sales ON product(active, units_sold);
+                    """)
+        }
         return migrator
+    }
+
+    // MARK: - Customers and orders
+
+    public func updateCustomer(_ customer: Customer) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO customer (email, name, locale, marketing_consent) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(email) DO UPDATE SET
+                        name = coalesce(excluded.name, name), locale = coalesce(excluded.locale, locale),
+                        marketing_consent = coalesce(excluded.marketing_consent, marketing_consent)
+                    """, arguments: [customer.email, customer.name, customer.locale, customer.marketingConsent])
+        }
+    }
+
+    public func customer(_ email: String) async throws -> Customer? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE email = ?", arguments: [email.lowercased()]).map { row in
+                Customer(
+                    email: row["email"], name: row["name"], locale: row["locale"],
+                    marketingConsent: row["marketing_consent"], orderCount: row["order_count"], lastOrder: row["last_order"])
+            }
+        }
+    }
+
+    @discardableResult
+    public func recordOrder(_ order: Order) async throws -> Bool {
+        try await database.write { db in
+            let isNew = try Bool.fetchOne(db, sql: "SELECT 1 FROM shop_order WHERE number = ?", arguments: [order.number]) == nil
+            try db.execute(
+                sql: """
+                    INSERT INTO shop_order (number, email, items, total, currency, status, placed) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(number) DO UPDATE SET
+                        items = excluded.items, total = coalesce(excluded.total, total),
+                        currency = coalesce(excluded.currency, currency), status = coalesce(excluded.status, status)
+                    """,
+                arguments: [
+                    order.number, order.email, try Self.json(order.items), order.total, order.currency, order.status,
+                    order.placed,
+                ])
+            if isNew {
+                try db.execute(
+                    sql: """
+                        INSERT INTO customer (email, order_count, last_order) VALUES (?, 1, ?)
+                        ON CONFLICT(email) DO UPDATE SET
+                            order_count = order_count + 1, last_order = max(coalesce(last_order, 0), excluded.last_order)
+                        """, arguments: [order.email, order.placed])
+                let sold = try db.cachedStatement(sql: "UPDATE product SET units_sold = units_sold + ? WHERE sku = ?")
+                for item in order.items { try sold.execute(arguments: [item.quantity, item.sku]) }
+            }
+            return isNew
+        }
+    }
+
+    public func order(_ number: String) async throws -> Order? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM shop_order WHERE number = ?", arguments: [number]).map { row in
+                Order(
+                    number: row["number"], email: row["email"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
+                    total: row["total"], currency: row["currency"], status: row["status"], placed: row["placed"])
+            }
+        }
+    }
+
+    @discardableResult
+    public func setOrderStatus(_ number: String, status: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE shop_order SET status = ? WHERE number = ?", arguments: [status, number])
+            return db.changesCount > 0
+        }
     }
 
     // MARK: - Events
@@ -192,6 +287,15 @@ public final class SQLiteShopStore: ShopStore {
                 db, sql: "SELECT * FROM product WHERE active = 1 ORDER BY price DESC, sku LIMIT ?", arguments: [limit]
             ).map(Self.product)
             return ProductRules.showcase(storefront: storefront, all: all)
+        }
+    }
+
+    public func bestSellingProducts() async throws -> [Product] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM product WHERE active = 1 ORDER BY units_sold DESC, sku LIMIT ?",
+                arguments: [ProductRules.blockSize]
+            ).map(Self.product)
         }
     }
 

@@ -1,5 +1,5 @@
 /// The shop's data Poshta keeps: the catalog, coupons, the suppression list
-/// (customers, orders and events come with the automations). A protocol, so
+/// customers and their orders, the shop's events. A protocol, so
 /// that a PostgreSQL store can stand in for the SQLite one.
 public protocol ShopStore: Sendable {
     /// Inserts or replaces products by sku, all or none.
@@ -15,6 +15,22 @@ public protocol ShopStore: Sendable {
     func relatedProducts(forOrder skus: [String]) async throws -> [Product]
     /// Showcase products (`ProductRules.showcase`).
     func showcaseProducts() async throws -> [Product]
+    /// The store's best sellers: active products, most units sold first, at most `ProductRules.blockSize`.
+    func bestSellingProducts() async throws -> [Product]
+
+    /// Adds the customer or updates what is given (nil fields keep their
+    /// value; the order figures are the store's own and are not taken).
+    func updateCustomer(_ customer: Customer) async throws
+    func customer(_ email: String) async throws -> Customer?
+    /// Records an order (again: the same number replaces the lines and the
+    /// total); a new number counts as the customer's next order.
+    /// Returns true when the number was new.
+    @discardableResult
+    func recordOrder(_ order: Order) async throws -> Bool
+    func order(_ number: String) async throws -> Order?
+    /// Sets an order's status; false when the order is unknown.
+    @discardableResult
+    func setOrderStatus(_ number: String, status: String) async throws -> Bool
 
     /// Adds codes to a template's pool; returns how many were new.
     func importCoupons(_ codes: [String], for template: String) async throws -> Int

@@ -10,7 +10,7 @@ struct TemplateContext {
     let localeCode: String
 
     /// The blocks whose emptiness templates test with `has_<name>`.
-    static let blocks = ["related_products", "showcase_products", "favorite_products"]
+    static let blocks = ["related_products", "showcase_products", "favorite_products", "bestseller_products"]
 
     func build(_ data: [String: Any], unsubscribeURL: String?, now: Date) -> [String: Any] {
         var context = annotate(data, currency: shop.currency)

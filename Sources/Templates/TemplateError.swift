@@ -6,6 +6,8 @@ public enum TemplateError: Error, CustomStringConvertible, Sendable, Equatable {
     case templateMissing(key: String, locale: String, part: String)
     case cannotLoad(locale: String, reason: String)
     case emptySubject(key: String, locale: String)
+    /// `enrichment.html`, `wrapped.text`… is not in the locale's folder.
+    case fragmentMissing(name: String, locale: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum TemplateError: Error, CustomStringConvertible, Sendable, Equatable {
             "cannot load the templates of locale \(locale): \(reason)"
         case .emptySubject(let key, let locale):
             "template \(key) (\(locale)) rendered an empty subject"
+        case .fragmentMissing(let name, let locale):
+            "the templates of locale \(locale) have no \(name).mustache"
         }
     }
 }

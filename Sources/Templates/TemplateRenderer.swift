@@ -86,6 +86,22 @@ public struct TemplateRenderer: Sendable {
         return locales.first ?? defaultLocale
     }
 
+    /// Renders a template that is not a mail of its own — `enrichment.html`,
+    /// `wrapped.text` — with the same context a key gets (shop, locale,
+    /// `_formatted` amounts, `has_…` flags), in `locale` after falling back.
+    public func renderFragment(
+        _ name: String, locale requested: String?, data: [String: Any], now: Date = Date()
+    ) throws(TemplateError) -> String {
+        let locale = locale(for: requested)
+        guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
+        let context = TemplateContext(shop: shop, formatting: formatting(for: locale), localeCode: locale)
+            .build(data, unsubscribeURL: nil, now: now)
+        guard let text = library.render(context, withTemplate: name) else {
+            throw .fragmentMissing(name: name, locale: locale)
+        }
+        return text
+    }
+
     /// Renders `key` from `data` (the shop's JSON object).
     public func render(
         _ key: String, locale requested: String?, data: [String: Any], unsubscribeURL: String? = nil, now: Date = Date()

@@ -57,3 +57,17 @@ struct AddressListMailboxTests {
         #expect(AddressList.mailbox(in: "Nobody") == nil)
     }
 }
+
+/// Reading a whole To or Cc back with its names.
+@Suite("AddressList.mailboxes: a list with its names")
+struct AddressListMailboxesTests {
+    @Test("names per address, groups, comments, dotted initials")
+    func list() throws {
+        let list = try AddressList.mailboxes(
+            in: #"Иван Петров <ivan@example.bg>, "Doe, Jane" <jane@example.com>, team: J. R. Doe <jr@example.com>, bob@example.net (Bob);"#)
+        #expect(list.map(\.address) == ["ivan@example.bg", "jane@example.com", "jr@example.com", "bob@example.net"])
+        #expect(list.map(\.displayName) == ["Иван Петров", "Doe, Jane", "J. R. Doe", nil])
+        #expect(try AddressList.mailboxes(in: "").isEmpty)
+        #expect(throws: AddressList.Failure.self) { try AddressList.mailboxes(in: "Nobody <>") }
+    }
+}

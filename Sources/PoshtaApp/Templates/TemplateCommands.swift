@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import ShopMail
 import Templates
 
 /// `poshta template check|preview`: the shop owner's and the template
@@ -155,15 +156,9 @@ public enum TemplateCommands {
     static func message(_ mail: TemplateRenderer.Rendered, data: [String: Any], configuration: PoshtaConfiguration) throws -> [UInt8] {
         let customer = data["customer"] as? [String: Any]
         let address = (customer?["email"] as? String) ?? "customer@example.com"
-        var builder = MIMEBuilder(
-            from: .init(configuration.shop.from, displayName: configuration.shop.name),
-            to: [.init(address, displayName: customer?["name"] as? String)], subject: mail.subject,
-            body: .alternative(text: mail.text, html: mail.html))
-        let now = Int(Date().timeIntervalSince1970)
-        builder.date = RFC5322Date.format(secondsSince1970: now)
-        builder.messageID = "<preview.\(now)@\(configuration.server.hostname)>"
-        builder.extraFields = [HeaderField("Auto-Submitted", "auto-generated")]
-        return try builder.build()
+        return try ShopMailComposer(hostname: configuration.server.hostname).compose(
+            mail, from: .init(configuration.shop.from, displayName: configuration.shop.name),
+            to: [.init(address, displayName: customer?["name"] as? String)])
     }
 
     static func sample(_ key: String, _ renderer: TemplateRenderer) throws -> [String: Any] {
