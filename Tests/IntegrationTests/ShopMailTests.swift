@@ -14,6 +14,11 @@ struct ShopMailTests {
         .deletingLastPathComponent().path
 
     private func daemon(extra: String = "") async throws -> TestDaemon {
+        try await Self.shopDaemon(extra: extra)
+    }
+
+    /// A daemon with the shipped templates, a generated order_paid coupon and a small tea catalog.
+    static func shopDaemon(extra: String = "") async throws -> TestDaemon {
         let daemon = try await TestDaemon(
             configuration: """
                 [shop]
@@ -43,7 +48,7 @@ struct ShopMailTests {
     }
 
     /// The sample's data as the shop would send it, without the blocks Poshta fills in.
-    private func orderData() throws -> String {
+    static func orderData() throws -> String {
         let sample = try Data(contentsOf: URL(fileURLWithPath: Self.repository + "/conf/templates/samples/order_paid.json"))
         var object = try #require(try JSONSerialization.jsonObject(with: sample) as? [String: Any])
         object["related_products"] = nil
@@ -89,7 +94,7 @@ struct ShopMailTests {
     func swaksJSONBody() async throws {
         let daemon = try await daemon()
         let directory = try TemporaryDirectory(prefix: "poshta-shopmail")
-        let body = try directory.write(try orderData(), to: "order.json")
+        let body = try directory.write(try Self.orderData(), to: "order.json")
         let result = try await ExternalProcess.run(
             "swaks",
             ["--server", "127.0.0.1:\(daemon.port())", "--from", "shop@romashka.example", "--to", "maria@example.bg",
@@ -119,7 +124,7 @@ struct ShopMailTests {
                 s.send_message(m)
             """
         let result = try await ExternalProcess.run(
-            "/usr/bin/python3", ["-c", script, String(daemon.port())], input: try orderData(), timeout: .seconds(30))
+            "/usr/bin/python3", ["-c", script, String(daemon.port())], input: try Self.orderData(), timeout: .seconds(30))
         #expect(result.status == 0, "\(result.error)")
         let files = try await daemon.waitForOutbox(count: 1)
         let bytes = try #require(files.values.first)
@@ -155,7 +160,7 @@ struct ShopMailTests {
         let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
         let reply = try await client.sendMail(
             from: "shop@romashka.example", to: ["maria@example.bg"],
-            message: "X-Shop-Template: order_paid\r\nContent-Type: application/json\r\n\r\n\(try orderData())\r\n")
+            message: "X-Shop-Template: order_paid\r\nContent-Type: application/json\r\n\r\n\(try Self.orderData())\r\n")
         #expect(reply.code == 250 && reply.description.contains("not sent"), "\(reply)")
         await client.close()
         try await daemon.waitForLog("suppressed", "notification order_paid is switched off")

@@ -45,6 +45,27 @@ struct ShippedTemplatesTests {
                 manifest.append(["file": name, "subject": rendered.subject])
             }
         }
+        // The X-Shop-Blocks and X-Shop-Layout fragments: the layout around a
+        // body, the blocks before its </body>, checked like a mail of their own.
+        let sample = try Data(contentsOf: URL(fileURLWithPath: "\(Self.templates)/samples/enrichment.json"))
+        let data = try #require(try JSONSerialization.jsonObject(with: sample) as? [String: Any])
+        for locale in ["en", "bg", "mk"] {
+            let html = try renderer.renderFragment("wrapped.html", locale: locale, data: data)
+            let blocks = try renderer.renderFragment("enrichment.html", locale: locale, data: data)
+            let close = try #require(html.range(of: "</body>"))
+            let text = try renderer.renderFragment("wrapped.text", locale: locale, data: data)
+                + renderer.renderFragment("enrichment.text", locale: locale, data: data)
+            for part in [html, blocks, text] {
+                #expect(!part.contains("{{") && !part.contains("}}"), "\(locale) fragments: mustache left in output")
+            }
+            let subject = try #require(data["subject"] as? String)
+            let builder = MIMEBuilder(
+                from: .init("shop@romashka.example"), to: [.init("maria@example.bg")], subject: subject,
+                body: .alternative(text: text, html: html.replacingCharacters(in: close, with: blocks + "</body>")))
+            let name = "\(locale)-fragments.eml"
+            try Data(try builder.build()).write(to: folder.appendingPathComponent(name))
+            manifest.append(["file": name, "subject": subject])
+        }
         try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent("manifest.json"))
         let result = try await ExternalProcess.run("/usr/bin/python3", ["-c", Self.checker, folder.path], timeout: .seconds(120))
         #expect(result.status == 0, "\(result.error)")

@@ -35,7 +35,26 @@ public enum TemplateCommands {
                     }
                 }
             }
-            print("\(rendered) rendered (\(renderer.keys.count) keys × \(renderer.locales.joined(separator: ", "))), \(failures) failed")
+            // The fragments of X-Shop-Blocks and X-Shop-Layout, with their own sample.
+            let fragments = ["enrichment.html", "enrichment.text", "wrapped.html", "wrapped.text"]
+            do {
+                let data = try sample("enrichment", renderer)
+                for locale in renderer.locales {
+                    for fragment in fragments {
+                        do {
+                            _ = try renderer.renderFragment(fragment, locale: locale, data: data)
+                            rendered += 1
+                        } catch {
+                            print("\(locale)/\(fragment): \(error)")
+                            failures += 1
+                        }
+                    }
+                }
+            } catch {
+                print("enrichment: \(error)")
+                failures += 1
+            }
+            print("\(rendered) rendered (\(renderer.keys.count) keys and \(fragments.count) fragments × \(renderer.locales.joined(separator: ", "))), \(failures) failed")
             return failures == 0 ? 0 : 1
         } catch {
             Commands.printError("poshta template check: \(error)")
