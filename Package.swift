@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Spool", "ShopStore",
+                "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

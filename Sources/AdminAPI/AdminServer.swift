@@ -2,6 +2,7 @@ import Hummingbird
 public import Logging
 public import NIOCore
 public import ServiceLifecycle
+public import ShopMail
 public import ShopStore
 public import Spool
 
@@ -15,13 +16,15 @@ public struct AdminServer: Service {
     /// - Parameter onListening: called with the bound address once it
     ///   accepts connections (port 0 picks a free port; this says which).
     public init(
-        host: String, port: Int, token: AdminToken, spool: Spool, store: (any ShopStore)?, logger: Logger,
+        host: String, port: Int, token: AdminToken, spool: Spool, store: (any ShopStore)?,
+        submission: ShopSubmission? = nil, logger: Logger,
         onListening: @escaping @Sendable (SocketAddress) -> Void
     ) {
         let router = Router()
         router.add(middleware: BearerTokenMiddleware(token: token, logger: logger))
         QueueRoutes(spool: spool).register(on: router)
         if let store { ShopRoutes(store: store).register(on: router) }
+        if let submission { SubmissionRoutes(submission: submission).register(on: router) }
         router.get("/metrics") { _, _ in
             AdminResponse.bytes(
                 try await MetricsExporter.shared.scrape(spool), contentType: "text/plain; version=0.0.4; charset=utf-8")

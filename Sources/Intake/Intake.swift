@@ -41,10 +41,11 @@ public final class Intake: Sendable {
         switch try await transformer?.transform(incoming) ?? .keep {
         case .keep:
             break
-        case .replace(let content, let newTags, let text):
+        case .replace(let content, let newTags, let text, let recipients):
             incoming.content = content
             tags = newTags
             note = text
+            if let recipients { incoming.transaction.recipients = recipients }
         case .suppress(let reason):
             logger.info("NOQUEUE: suppressed: client=\(incoming.client.addressLiteral), from=<\(incoming.transaction.sender.address)>: \(reason)")
             return .suppressed(reason: reason)

@@ -1,3 +1,5 @@
+public import SMTPProtocol
+
 /// A step between receiving a message and spooling it that may replace it:
 /// the shop's template messages become finished mails here.
 ///
@@ -13,8 +15,10 @@ public enum Transformation: Sendable {
     /// Spool the message as it came.
     case keep
     /// Spool this instead (a complete message: header section and body),
-    /// with these tags kept beside it on the spool (template, order, customer…).
-    case replace(content: [UInt8], tags: [String: String], note: String)
+    /// with these tags kept beside it on the spool (template, order, customer…),
+    /// to these recipients when given (an administrator notification goes
+    /// to the shop's admin addresses), else to the envelope's.
+    case replace(content: [UInt8], tags: [String: String], note: String, recipients: [Mailbox]? = nil)
     /// Accept with 250 and spool nothing; the reason goes to the log.
     case suppress(reason: String)
     /// Taken care of without spooling (a shop event was recorded); the text

@@ -73,7 +73,7 @@ public final class PoshtaDaemon: Sendable {
                 adminNotifications: configuration.notifications.admin,
                 disabled: Set(configuration.notifications.disabled),
                 unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
-                coupons: configuration.coupons, eventsAddress: shop.eventsAddress),
+                coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails),
             logger: logger)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let tls: TLSCertificateStore?
@@ -108,6 +108,7 @@ public final class PoshtaDaemon: Sendable {
         let admin = AdminEndpoint()
         let adminServer = AdminServer(
             host: configuration.admin.host, port: configuration.admin.port, token: token, spool: spool, store: store,
+            submission: ShopSubmission(intake: intake, transformer: transformer),
             logger: logger
         ) { address in
             admin.listening(at: address)

@@ -104,3 +104,17 @@ public enum ForwardPath: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Mailbox {
+    /// `local@domain` checked as a RCPT TO path is checked (RFC 5321
+    /// §4.1.2, RFC 6531 for UTF-8); nil when it is not such an address.
+    /// For addresses that come from elsewhere than a session: the admin
+    /// API, the configuration.
+    public init?(address: String) {
+        var parser = PathParser(Array("<\(address)>".utf8), at: 0)
+        guard case .mailbox(let mailbox)? = try? parser.parsePath(), parser.index == address.utf8.count + 2 else {
+            return nil
+        }
+        self = mailbox
+    }
+}

@@ -13,12 +13,16 @@ public struct ShopMailSettings: Sendable {
     public var coupons: [String: CouponPolicy]
     /// Where the shop sends its events (`X-Shop-Event`); they are recorded, not delivered.
     public var eventsAddress: String
+    /// Where administrator notifications go when the shop names no one
+    /// (over SMTP: addressed to the events address; over the API: no `to`).
+    public var adminEmails: [String]
 
     public init(
         fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
         adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
-        coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil
+        coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = []
     ) {
+        self.adminEmails = adminEmails
         self.eventsAddress = eventsAddress ?? "events@\(hostname)"
         self.fromAddress = fromAddress
         self.fromName = fromName

@@ -50,7 +50,8 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
         if let reason = switchedOff(key, kind: schema.kind) { return .suppress(reason: reason) }
         var data = try Self.data(of: parsed)
-        let recipient = message.transaction.recipients.first?.description ?? ""
+        let adminRecipients = try administrators(for: message, key: key, kind: schema.kind)
+        let recipient = adminRecipients?.first?.description ?? message.transaction.recipients.first?.description ?? ""
         let locale = await chooseLocale(parsed, customer: recipient, for: "template \(key)")
         do {
             try await addBlocks(to: &data, schema: schema, locale: locale)
@@ -65,7 +66,9 @@ public struct ShopMessageTransformer: MessageTransformer {
         } catch {
             throw Self.reject(error.description)
         }
-        let content = try build(mail, message: message, headers: parsed, data: data)
+        var envelope = message
+        if let adminRecipients { envelope.transaction.recipients = adminRecipients }
+        let content = try build(mail, message: envelope, headers: parsed, data: data)
         do {
             try await remember(key, data: data, recipient: recipient, locale: parsed.header("X-Shop-Locale"))
         } catch {
@@ -75,7 +78,26 @@ public struct ShopMessageTransformer: MessageTransformer {
         var tags = ["template": key]
         if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
         if !recipient.isEmpty { tags["customer"] = recipient }
-        return .replace(content: content, tags: tags, note: "template=\(key), locale=\(mail.locale)")
+        return .replace(
+            content: content, tags: tags, note: "template=\(key), locale=\(mail.locale)", recipients: adminRecipients)
+    }
+
+    /// For an administrator notification addressed to the events address
+    /// (the shop naming no one), the shop's admin addresses; nil when the
+    /// envelope's recipients stand. A customer mail to the events address
+    /// is a mistake and refused.
+    func administrators(for message: IncomingMessage, key: String, kind: TemplateSchema.Kind) throws(IntakeError) -> [Mailbox]? {
+        let events = settings.eventsAddress.lowercased()
+        let toEvents = message.transaction.recipients.filter { $0.description.lowercased() == events }
+        guard !toEvents.isEmpty else { return nil }
+        guard kind == .admin, toEvents.count == message.transaction.recipients.count else {
+            throw Self.reject("template \(key) is addressed to the events address <\(settings.eventsAddress)>; only an administrator notification may be, alone, and it then goes to [shop] admin_emails")
+        }
+        let admins = settings.adminEmails.compactMap(Mailbox.init(address:))
+        guard !admins.isEmpty else {
+            throw Self.reject("template \(key) names no recipient and [shop] admin_emails is empty")
+        }
+        return admins
     }
 
     /// The locale to write in: `X-Shop-Locale`, else the customer's, else the
@@ -101,18 +123,23 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
         let parsed = try Self.parse(message.content)
         let name = (parsed.header("X-Shop-Event") ?? "").trimmingCharacters(in: .whitespaces)
+        return .handled(try await record(event: name, data: try Self.data(of: parsed)))
+    }
+
+    /// Checks the event's name and keeps it in the store; the text says
+    /// under which number. Used by SMTP and by `POST /v1/events`.
+    public func record(event name: String, data: [String: Any]) async throws(IntakeError) -> String {
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" })
         else {
-            throw Self.reject("X-Shop-Event: \"\(name.prefix(70))\" is not an event name like cart.updated")
+            throw Self.reject("the event name \"\(name.prefix(70))\" is not a name like cart.updated")
         }
-        let data = try Self.data(of: parsed)
         guard let store else { throw .spoolFailed("no shop store for events") }
         let customer = ((data["customer"] as? [String: Any])?["email"] ?? data["email"]) as? String
         do {
             let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
             let id = try await store.recordEvent(name, data: json, customer: customer, now: Date.now.timeIntervalSince1970)
-            return .handled("event \(name) recorded as #\(id)")
+            return "event \(name) recorded as #\(id)"
         } catch {
             logger.error("event \(name): the shop store failed: \(error)")
             throw .spoolFailed("shop store: \(error)")

@@ -18,7 +18,7 @@ struct ShopMailTests {
     }
 
     /// A daemon with the shipped templates, a generated order_paid coupon and a small tea catalog.
-    static func shopDaemon(extra: String = "") async throws -> TestDaemon {
+    static func shopDaemon(extra: String = "", shop: String = "") async throws -> TestDaemon {
         let daemon = try await TestDaemon(
             configuration: """
                 [shop]
@@ -26,6 +26,7 @@ struct ShopMailTests {
                 from = "shop@romashka.example"
                 currency = "BGN"
                 templates = "\(Self.repository)/conf/templates"
+                \(shop)
 
                 [coupons.order_paid]
                 source = "generate"
@@ -208,7 +209,7 @@ struct ShopMailTests {
         let badName = try await client.sendMail(
             from: "shop@romashka.example", to: ["events@mail.test"],
             message: "Subject: e\r\nX-Shop-Event: Cart Updated!\r\nContent-Type: application/json\r\n\r\n{}\r\n")
-        #expect(badName.code == 554 && badName.description.contains("is not an event name"), "\(badName)")
+        #expect(badName.code == 554 && badName.description.contains("is not a name like cart.updated"), "\(badName)")
         await client.close()
         let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
         let events = try await store.events(limit: 10)

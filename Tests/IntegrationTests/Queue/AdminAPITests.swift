@@ -29,20 +29,6 @@ struct AdminAPITests {
         return Running(directory: directory, daemon: daemon, port: port, url: url, token: token)
     }
 
-    /// curl's status code and body.
-    private func curl(_ url: String, token: String?, method: String = "GET", body: String? = nil) async throws
-        -> (status: Int, body: String, headers: String)
-    {
-        var arguments = ["-s", "-S", "-D", "-", "-X", method, "--max-time", "20"]
-        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
-        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
-        let result = try await ExternalProcess.run("curl", arguments + [url], timeout: .seconds(30))
-        let parts = result.output.components(separatedBy: "\r\n\r\n")
-        let headers = parts.first ?? ""
-        let status = headers.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        return (status, parts.dropFirst().joined(separator: "\r\n\r\n"), headers)
-    }
-
     private func send(_ running: Running, to recipient: String) async throws -> String {
         let client = try await TestSMTPClient.afterEHLO(port: running.port)
         let reply = try await client.sendMail(

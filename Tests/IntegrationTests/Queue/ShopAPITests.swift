@@ -7,14 +7,6 @@ import Testing
 /// current by sku, coupons checked and redeemed by the shop's checkout.
 @Suite("admin API: products and coupons")
 struct ShopAPITests {
-    private func curl(_ url: String, token: String, method: String = "GET", body: String? = nil) async throws -> (status: Int, body: String) {
-        var arguments = ["-s", "-S", "-X", method, "-w", "\n%{http_code}", "--max-time", "20", "-H", "Authorization: Bearer \(token)"]
-        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
-        let result = try await ExternalProcess.run("curl", arguments + [url], timeout: .seconds(30))
-        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
-    }
-
     @Test("PUT creates then updates a product, GET shows it, DELETE removes it; a bad one is refused with the reason")
     func products() async throws {
         let daemon = try await TestDaemon()
