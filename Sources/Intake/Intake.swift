@@ -49,11 +49,22 @@ public final class Intake: Sendable {
         case .suppress(let reason):
             logger.info("NOQUEUE: suppressed: client=\(incoming.client.addressLiteral), from=<\(incoming.transaction.sender.address)>: \(reason)")
             return .suppressed(reason: reason)
-        case .handled(let text):
+        case .handled(let text, let spawned):
             logger.info("NOQUEUE: client=\(incoming.client.addressLiteral), from=<\(incoming.transaction.sender.address)>: \(text)")
+            try await spool(spawned, client: incoming.client)
             return .handled(text)
         }
         return .queued(try await accept(incoming, tags: tags, note: note).description)
+    }
+
+    /// Spools what a transformer made while handling a message from `client`.
+    public func spool(_ spawned: [SpawnedMessage], client: ClientDescription) async throws(IntakeError) {
+        for message in spawned {
+            let incoming = IncomingMessage(
+                transaction: MailTransaction(sender: message.sender, parameters: MailParameters(), recipients: message.recipients),
+                content: message.content, client: client)
+            _ = try await accept(incoming, tags: message.tags, note: message.note)
+        }
     }
 
     /// Finishes the message and puts it on the spool. Returns its queue id

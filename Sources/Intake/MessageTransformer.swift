@@ -21,9 +21,31 @@ public enum Transformation: Sendable {
     case replace(content: [UInt8], tags: [String: String], note: String, recipients: [Mailbox]? = nil)
     /// Accept with 250 and spool nothing; the reason goes to the log.
     case suppress(reason: String)
-    /// Taken care of without spooling (a shop event was recorded); the text
-    /// ends the 250 reply.
-    case handled(String)
+    /// Taken care of without spooling the message itself (a shop event was
+    /// recorded); the text ends the 250 reply. What the handling produced
+    /// of its own (a stock alert to the administrators) is spooled before
+    /// the reply.
+    case handled(String, spawned: [SpawnedMessage] = [])
+}
+
+/// A message a transformer made of its own accord while handling another,
+/// complete and addressed: an administrator notification from an event.
+public struct SpawnedMessage: Sendable {
+    public var sender: ReversePath
+    public var recipients: [Mailbox]
+    /// The whole message: header section and body.
+    public var content: [UInt8]
+    public var tags: [String: String]
+    /// For the log line of the spooled message.
+    public var note: String
+
+    public init(sender: ReversePath, recipients: [Mailbox], content: [UInt8], tags: [String: String], note: String) {
+        self.sender = sender
+        self.recipients = recipients
+        self.content = content
+        self.tags = tags
+        self.note = note
+    }
 }
 
 /// What became of a message Intake took.

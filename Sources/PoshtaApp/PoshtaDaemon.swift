@@ -73,7 +73,8 @@ public final class PoshtaDaemon: Sendable {
                 adminNotifications: configuration.notifications.admin,
                 disabled: Set(configuration.notifications.disabled),
                 unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
-                coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails),
+                coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
+                adminProductURL: shop.adminProductURL),
             logger: logger)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let tls: TLSCertificateStore?

@@ -16,12 +16,16 @@ public struct ShopMailSettings: Sendable {
     /// Where administrator notifications go when the shop names no one
     /// (over SMTP: addressed to the events address; over the API: no `to`).
     public var adminEmails: [String]
+    /// A product's admin page, `{sku}` for the sku (`[shop] admin_product_url`), for stock alerts.
+    public var adminProductURL: String?
 
     public init(
         fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
         adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
-        coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = []
+        coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = [],
+        adminProductURL: String? = nil
     ) {
+        self.adminProductURL = adminProductURL
         self.adminEmails = adminEmails
         self.eventsAddress = eventsAddress ?? "events@\(hostname)"
         self.fromAddress = fromAddress

@@ -123,12 +123,15 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
         let parsed = try Self.parse(message.content)
         let name = (parsed.header("X-Shop-Event") ?? "").trimmingCharacters(in: .whitespaces)
-        return .handled(try await record(event: name, data: try Self.data(of: parsed)))
+        let recorded = try await record(event: name, data: try Self.data(of: parsed))
+        return .handled(recorded.text, spawned: recorded.spawned)
     }
 
     /// Checks the event's name and keeps it in the store; the text says
-    /// under which number. Used by SMTP and by `POST /v1/events`.
-    public func record(event name: String, data: [String: Any]) async throws(IntakeError) -> String {
+    /// under which number. Used by SMTP and by `POST /v1/events`. A
+    /// `stock.changed` event also sets the stock, and what its crossings
+    /// call for comes back as messages to spool.
+    public func record(event name: String, data: [String: Any]) async throws(IntakeError) -> (text: String, spawned: [SpawnedMessage]) {
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" })
         else {
@@ -139,7 +142,8 @@ public struct ShopMessageTransformer: MessageTransformer {
         do {
             let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
             let id = try await store.recordEvent(name, data: json, customer: customer, now: Date.now.timeIntervalSince1970)
-            return "event \(name) recorded as #\(id)"
+            let spawned = name == "stock.changed" ? try await stockAlerts(data, store: store) : []
+            return ("event \(name) recorded as #\(id)", spawned)
         } catch {
             logger.error("event \(name): the shop store failed: \(error)")
             throw .spoolFailed("shop store: \(error)")

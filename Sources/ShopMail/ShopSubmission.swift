@@ -80,7 +80,7 @@ public struct ShopSubmission: Sendable {
             transaction: MailTransaction(
                 sender: .mailbox(sender), parameters: MailParameters(body: .eightBitMIME), recipients: mailboxes),
             content: content,
-            client: ClientDescription(address: "127.0.0.1", port: nil, heloName: "admin-api", extended: true))
+            client: Self.client)
         do {
             switch try await intake.submit(incoming) {
             case .queued(let id): return .queued(id)
@@ -101,7 +101,11 @@ public struct ShopSubmission: Sendable {
             return .refused(SMTPReply(554, "5.6.0", "an event needs \"type\", e.g. \"cart.updated\""))
         }
         do {
-            return .handled(try await transformer.record(event: type, data: object))
+            let recorded = try await transformer.record(event: type, data: object)
+            try await intake.spool(
+                recorded.spawned,
+                client: Self.client)
+            return .handled(recorded.text)
         } catch {
             switch error {
             case .rejected(let reply): return .refused(reply)
@@ -109,6 +113,9 @@ public struct ShopSubmission: Sendable {
             }
         }
     }
+
+    /// The API as a client in Received and the logs.
+    static let client = ClientDescription(address: "127.0.0.1", port: nil, heloName: "admin-api", extended: true)
 
     /// `to` as a list of addresses: absent, one string, or strings.
     static func addresses(_ value: Any?, field: String) throws(ShopMailError) -> [String] {

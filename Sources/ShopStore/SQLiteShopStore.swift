@@ -239,6 +239,17 @@ public final class SQLiteShopStore: ShopStore {
         }
     }
 
+    public func setStock(_ sku: String, to stock: Int) async throws -> StockChange? {
+        try await database.write { db in
+            guard var product = try Row.fetchOne(db, sql: "SELECT * FROM product WHERE sku = ?", arguments: [sku]).map(Self.product)
+            else { return nil }
+            let before = product.stock
+            try db.execute(sql: "UPDATE product SET stock = ? WHERE sku = ?", arguments: [stock, sku])
+            product.stock = stock
+            return StockChange(before: before, product: product)
+        }
+    }
+
     public func products(after sku: String?, limit: Int) async throws -> [Product] {
         try await database.read { db in
             try Row.fetchAll(

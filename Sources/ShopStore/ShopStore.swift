@@ -7,6 +7,8 @@ public protocol ShopStore: Sendable {
     func product(_ sku: String) async throws -> Product?
     /// True when there was one to delete.
     func deleteProduct(_ sku: String) async throws -> Bool
+    /// Sets a product's stock (a `stock.changed` event); nil when the sku is unknown.
+    func setStock(_ sku: String, to stock: Int) async throws -> StockChange?
     /// Products ordered by sku, from `after` (exclusive).
     func products(after sku: String?, limit: Int) async throws -> [Product]
     func productCount() async throws -> Int

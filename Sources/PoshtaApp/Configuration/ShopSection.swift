@@ -21,6 +21,10 @@ public struct ShopSection: Sendable, Equatable {
     public var defaultLocale: String
     /// Where administrator notifications go when the shop names no recipient (key `admin_emails`).
     public var adminEmails: [String]
+    /// A product's page in the shop's admin, `{sku}` standing for the sku
+    /// (key `admin_product_url`, e.g. "https://shop.example/admin/products/{sku}";
+    /// default none: stock alerts link the product's own page).
+    public var adminProductURL: String?
     /// The templates folder, absolute (key `templates`, default "templates" beside this file).
     public var templates: String
     /// Where the shop sends its events (X-Shop-Event), recorded for the
@@ -33,7 +37,7 @@ public struct ShopSection: Sendable, Equatable {
 extension ShopSection {
     static let keys = [
         "name", "url", "logo_url", "from", "email", "phone", "address", "currency", "default_locale", "admin_emails",
-        "templates", "store", "events_address",
+        "admin_product_url", "templates", "store", "events_address",
     ]
 
     init(reading reader: TOMLTableReader, hostname: String, spool: String) throws(ConfigurationError) {
@@ -64,6 +68,7 @@ extension ShopSection {
             admins.append(entry.value)
         }
         adminEmails = admins
+        adminProductURL = try reader.string("admin_product_url").flatMap { $0.isEmpty ? nil : $0 }
         templates = try reader.path("templates", default: "templates")
         store = try reader.optionalPath("store") ?? "\(spool)/store.sqlite"
         eventsAddress = try reader.nonEmptyString("events_address", default: "events@\(hostname)")

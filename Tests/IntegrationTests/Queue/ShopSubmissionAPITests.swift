@@ -113,4 +113,40 @@ struct ShopSubmissionAPITests {
         #expect(events.map(\.name) == ["cart.updated"] && events.first?.customer == "maria@example.bg")
         try await daemon.stop()
     }
+
+    @Test("stock.changed sets the stock; each threshold crossing sends one alert to admin_emails, over SMTP and the API")
+    func stockAlerts() async throws {
+        let daemon = try await ShopMailTests.shopDaemon(
+            shop: Self.admins + "\nadmin_product_url = \"https://romashka.example/admin/p/{sku}\"\ndefault_locale = \"en\"")
+        let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
+        try await store.upsert([
+            Product(
+                sku: "CER-TPT-BLU", names: ["en": "Blue clay teapot"], price: 64, currency: "BGN",
+                url: "https://romashka.example/teapot", stock: 5, trackInventory: true, minQuantity: 3)
+        ])
+        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
+        let reply = try await client.sendMail(
+            from: "shop@romashka.example", to: ["events@mail.test"],
+            message: "Subject: e\r\nX-Shop-Event: stock.changed\r\nContent-Type: application/json\r\n\r\n{\"sku\": \"CER-TPT-BLU\", \"stock\": 3}\r\n")
+        #expect(reply.code == 250, "\(reply)")
+        await client.close()
+        let url = try await daemon.adminURL() + "/v1/events"
+        let token = try daemon.adminToken
+        // Still low: nothing new. Then out: one more.
+        #expect(try await curl(url, token: token, method: "POST", body: #"{"type": "stock.changed", "sku": "CER-TPT-BLU", "stock": 2}"#).status == 202)
+        #expect(try await curl(url, token: token, method: "POST", body: #"{"type": "stock.changed", "items": [{"sku": "CER-TPT-BLU", "stock": 0}, {"sku": "NOPE", "stock": 1}]}"#).status == 202)
+        let files = try await daemon.waitForOutbox(count: 2)
+        let texts = files.values.map { String(decoding: $0, as: UTF8.self) }
+        let low = try #require(texts.first { $0.contains("Blue clay teapot") && $0.contains("minimum") })
+        #expect(low.contains("To: owner@romashka.example, orders@romashka.example\r\n"), "\(low)")
+        #expect(low.contains("https://romashka.example/admin/p/CER-TPT-BLU"), "\(low)")
+        #expect(texts.contains { $0.contains("Blue clay teapot") && !$0.contains("minimum") }, "no out-of-stock mail: \(texts)")
+        try await daemon.waitForLog("template=admin_low_stock, sku=CER-TPT-BLU, stock=3")
+        try await daemon.waitForLog("template=admin_out_of_stock, sku=CER-TPT-BLU, stock=0")
+        try await daemon.waitForLog("NOPE is not in the catalog")
+        #expect(try await store.product("CER-TPT-BLU")?.stock == 0)
+        // Two crossings, two mails: the still-low event sent nothing.
+        #expect(try await daemon.waitForOutbox(count: 2).count == 2)
+        try await daemon.stop()
+    }
 }
