@@ -57,16 +57,18 @@ public final class PoshtaDaemon: Sendable {
             spool.close()
             throw StartupError("cannot open the shop store \(configuration.shop.store): \(error) — set [shop] store")
         }
-        let renderer: TemplateRenderer
+        let templates: TemplateSet
         do {
-            renderer = try await TemplateCommands.makeRenderer(configuration)
+            templates = try await TemplateSet(
+                directory: configuration.shop.templates, shop: TemplateCommands.shopIdentity(configuration),
+                defaultLocale: configuration.shop.defaultLocale)
         } catch {
             spool.close()
             throw StartupError("\(error) — fix the template or check it with `poshta template check`")
         }
         let shop = configuration.shop
         let transformer = ShopMessageTransformer(
-            renderer: renderer, store: store,
+            templates: templates, store: store,
             settings: ShopMailSettings(
                 fromAddress: shop.from, fromName: shop.name, hostname: configuration.server.hostname,
                 customerNotifications: configuration.notifications.customer,
@@ -120,7 +122,7 @@ public final class PoshtaDaemon: Sendable {
             configuration: .init(
                 services: [
                     .init(service: SpoolService(spool: spool)), .init(service: queueManager),
-                    .init(service: ReloadService(tls: tls, logger: logger)), .init(service: adminServer),
+                    .init(service: ReloadService(tls: tls, templates: templates, logger: logger)), .init(service: adminServer),
                     .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -15,13 +15,16 @@ public import Templates
 /// nothing is spooled; a notification the owner switched off is accepted
 /// and dropped with a log line.
 public struct ShopMessageTransformer: MessageTransformer {
-    let renderer: TemplateRenderer
+    let templates: TemplateSet
     let store: (any ShopStore)?
     let settings: ShopMailSettings
     let logger: Logger
 
-    public init(renderer: TemplateRenderer, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger) {
-        self.renderer = renderer
+    /// The templates as they are now (they reload when their files change).
+    var renderer: TemplateRenderer { templates.current }
+
+    public init(templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger) {
+        self.templates = templates
         self.store = store
         self.settings = settings
         self.logger = logger

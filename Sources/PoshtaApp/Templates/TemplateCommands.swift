@@ -162,13 +162,17 @@ public enum TemplateCommands {
     }
 
     static func makeRenderer(_ configuration: PoshtaConfiguration) async throws -> TemplateRenderer {
+        try await TemplateRenderer(
+            directory: configuration.shop.templates, shop: shopIdentity(configuration),
+            defaultLocale: configuration.shop.defaultLocale)
+    }
+
+    /// What the templates show of the shop, from `[shop]`.
+    static func shopIdentity(_ configuration: PoshtaConfiguration) -> ShopIdentity {
         let shop = configuration.shop
-        return try await TemplateRenderer(
-            directory: shop.templates,
-            shop: ShopIdentity(
-                name: shop.name, url: shop.url, logoURL: shop.logoURL, email: shop.email, phone: shop.phone,
-                address: shop.address, currency: shop.currency),
-            defaultLocale: shop.defaultLocale)
+        return ShopIdentity(
+            name: shop.name, url: shop.url, logoURL: shop.logoURL, email: shop.email, phone: shop.phone,
+            address: shop.address, currency: shop.currency)
     }
 
     /// The finished message: From the shop, To the customer of the data.
