@@ -9,6 +9,8 @@ public import Foundation
 public struct TemplateFormatting: Sendable {
     public let locale: Locale
     private let timeZone: TimeZone
+    /// How dates are written, made once.
+    private let dateStyle: Date.FormatStyle
 
     /// The names whose values are amounts of money.
     static let moneyNames: Set<String> = [
@@ -20,8 +22,12 @@ public struct TemplateFormatting: Sendable {
     /// - Parameter localeCode: `bg`, `mk`, `en`, … (a region is added for CLDR's formats).
     public init(localeCode: String, timeZone: TimeZone = TimeZone(identifier: "Europe/Sofia") ?? .gmt) {
         let regions = ["bg": "bg_BG", "mk": "mk_MK", "en": "en_GB"]
-        locale = Locale(identifier: regions[localeCode] ?? localeCode)
+        let locale = Locale(identifier: regions[localeCode] ?? localeCode)
+        self.locale = locale
         self.timeZone = timeZone
+        // Bulgarian and Macedonian mail writes 23.11.2026; English 23 Nov 2026 (never 11/23).
+        let numeric = locale.language.languageCode?.identifier != "en"
+        dateStyle = Date.FormatStyle(date: numeric ? .numeric : .abbreviated, time: .omitted, locale: locale, timeZone: timeZone)
     }
 
     public func money(_ amount: Double, currency: String) -> String {
@@ -31,16 +37,13 @@ public struct TemplateFormatting: Sendable {
     /// A date (`2026-11-23`) or time (`2026-11-23T10:00:00Z`) as a date; nil if it is neither.
     public func date(_ text: String) -> String? {
         guard let date = Self.parse(text) else { return nil }
-        let style = Date.FormatStyle(date: localeUsesNumericDates ? .numeric : .abbreviated, time: .omitted, locale: locale, timeZone: timeZone)
-        return date.formatted(style)
+        return date.formatted(dateStyle)
     }
 
-    /// Bulgarian and Macedonian mail writes 23.11.2026; English 23 Nov 2026 (never 11/23).
-    private var localeUsesNumericDates: Bool { locale.language.languageCode?.identifier != "en" }
+    private static let dateOnly = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .gmt).year().month().day()
 
     static func parse(_ text: String) -> Date? {
         if let time = try? Date(text, strategy: .iso8601) { return time }
-        let dateOnly = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .gmt).year().month().day()
         return try? Date(text, strategy: dateOnly)
     }
 }

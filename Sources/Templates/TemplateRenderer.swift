@@ -23,6 +23,9 @@ public struct TemplateRenderer: Sendable {
     /// Used when a message asks for a locale there are no templates for.
     public let defaultLocale: String
     private let libraries: [String: MustacheLibrary]
+    /// The libraries compiled for rendering (see `CompiledLibrary`); a
+    /// library that cannot be compiled renders through swift-mustache.
+    private let compiled: [String: CompiledLibrary]
     private let schemas: [String: TemplateSchema]
     /// One per locale, made once: a locale and a time zone are not free to build.
     private let formatting: [String: TemplateFormatting]
@@ -33,6 +36,12 @@ public struct TemplateRenderer: Sendable {
     public var keys: [String] { schemas.keys.sorted() }
 
     public init(directory: String, shop: ShopIdentity, defaultLocale: String = "en") async throws(TemplateError) {
+        try await self.init(directory: directory, shop: shop, defaultLocale: defaultLocale, compile: true)
+    }
+
+    /// `compile: false` renders through swift-mustache alone: the tests
+    /// compare the two engines byte for byte.
+    init(directory: String, shop: ShopIdentity, defaultLocale: String, compile: Bool) async throws(TemplateError) {
         self.directory = directory
         self.shop = shop
         self.defaultLocale = defaultLocale
@@ -67,6 +76,7 @@ public struct TemplateRenderer: Sendable {
         }
         self.schemas = schemas
         self.libraries = libraries
+        compiled = compile ? libraries.compactMapValues(CompiledLibrary.init) : [:]
         formatting = Dictionary(uniqueKeysWithValues: libraries.keys.map { ($0, TemplateFormatting(localeCode: $0)) })
     }
 
@@ -93,13 +103,24 @@ public struct TemplateRenderer: Sendable {
         _ name: String, locale requested: String?, data: [String: Any], now: Date = Date()
     ) throws(TemplateError) -> String {
         let locale = locale(for: requested)
-        guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
-        let context = TemplateContext(shop: shop, formatting: formatting(for: locale), localeCode: locale)
-            .build(data, unsubscribeURL: nil, now: now)
-        guard let text = library.render(context, withTemplate: name) else {
-            throw .fragmentMissing(name: name, locale: locale)
-        }
+        let render = try engine(locale: locale, data: data, unsubscribeURL: nil, now: now)
+        guard let text = render(name) else { throw .fragmentMissing(name: name, locale: locale) }
         return text
+    }
+
+    /// Renders templates of `locale` by name from `data` and the context
+    /// every template gets: compiled when the locale could be, else through swift-mustache.
+    private func engine(
+        locale: String, data: [String: Any], unsubscribeURL: String?, now: Date
+    ) throws(TemplateError) -> (String) -> String? {
+        guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
+        let builder = TemplateContext(shop: shop, formatting: formatting(for: locale), localeCode: locale)
+        if let compiled = compiled[locale] {
+            let context = builder.value(data, unsubscribeURL: unsubscribeURL, now: now)
+            return { compiled.render(context, withTemplate: $0) }
+        }
+        let context = builder.build(data, unsubscribeURL: unsubscribeURL, now: now)
+        return { library.render(context, withTemplate: $0) }
     }
 
     /// Renders `key` from `data` (the shop's JSON object).
@@ -110,21 +131,32 @@ public struct TemplateRenderer: Sendable {
         let missing = schema.missingFields(in: data)
         guard missing.isEmpty else { throw .missingFields(key: key, fields: missing) }
         let locale = locale(for: requested)
-        guard let library = libraries[locale] else { throw .cannotLoad(locale: locale, reason: "no templates") }
-        let context = TemplateContext(
-            shop: shop, formatting: formatting(for: locale), localeCode: locale)
-            .build(data, unsubscribeURL: unsubscribeURL, now: now)
+        let render = try engine(locale: locale, data: data, unsubscribeURL: unsubscribeURL, now: now)
         func part(_ name: String) throws(TemplateError) -> String {
-            guard let text = library.render(context, withTemplate: "\(key).\(name)") else {
+            guard let text = render("\(key).\(name)") else {
                 throw .templateMissing(key: key, locale: locale, part: name)
             }
             return text
         }
-        let subject = try part("subject").split(whereSeparator: \.isNewline).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty }.joined(separator: " ")
+        let subject = Self.oneLine(try part("subject"))
         guard !subject.isEmpty else { throw .emptySubject(key: key, locale: locale) }
         return Rendered(
             subject: subject, text: try part("text"), html: try part("html"), locale: locale, kind: schema.kind)
+    }
+
+    /// The lines of `text`, trimmed of `CharacterSet.whitespaces` (by
+    /// scalar, as `trimmingCharacters(in:)`, without the trip through
+    /// NSString), empty ones left out, joined by spaces.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { line -> Substring.UnicodeScalarView.SubSequence in
+            let scalars = line.unicodeScalars
+            var start = scalars.startIndex
+            var end = scalars.endIndex
+            while start < end, CharacterSet.whitespaces.contains(scalars[start]) { start = scalars.index(after: start) }
+            while end > start, CharacterSet.whitespaces.contains(scalars[scalars.index(before: end)]) {
+                end = scalars.index(before: end)
+            }
+            return scalars[start..<end]
+        }.filter { !$0.isEmpty }.map { String($0) }.joined(separator: " ")
     }
 }
