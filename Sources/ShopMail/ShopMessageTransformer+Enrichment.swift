@@ -55,7 +55,7 @@ extension ShopMessageTransformer {
                 // A bare text message: the layout makes it text plus HTML.
                 data["body_text"] = PlainTextHTML.trimmingTrailingLineBreaks(text)
                 data["body_html"] = PlainTextHTML.paragraphs(text)
-                var builder = MIMEBuilder(
+                let builder = MIMEBuilder(
                     from: .init(settings.fromAddress), to: [], subject: "",
                     body: .alternative(
                         text: try renderer.renderFragment("wrapped.text", locale: locale, data: data) + blocks.text,

@@ -16,9 +16,9 @@ enum IntakeBenchmark {
     static func run(_ options: IntakeOptions) throws -> IntakeReport {
         raiseOpenFilesLimit(to: options.sessions * 2 + 256)
         let address = try SocketAddress.makeAddressResolvingHost(options.target.host, port: options.target.port)
-        let template = MessageTemplate(
-            size: options.size, from: options.from, to: options.to, runID: randomRunID()
-        )
+        let template =
+            options.message.map { MessageTemplate(file: $0, runID: randomRunID()) }
+            ?? MessageTemplate(size: options.size, from: options.from, to: options.to, runID: randomRunID())
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(options.threads, options.sessions))
         defer { try? group.syncShutdownGracefully() }
 

@@ -66,6 +66,27 @@ struct MessageTemplate: Sendable {
         tail = ByteBuffer(string: wire)
     }
 
+    /// A given message (header and body; LF or CRLF line ends), sent after
+    /// its own Message-ID line: a shop's template message for the intake
+    /// benchmark of the shop path. A Message-ID of the file is dropped.
+    init(file: [UInt8], runID: String) {
+        self.runID = runID
+        // By bytes: in a Swift String, CRLF is one Character and would not split on "\n".
+        var lines = file.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+        if lines.last == "" { lines.removeLast() }
+        lines.removeAll { $0.lowercased().hasPrefix("message-id:") }
+        var wire = ""
+        for line in lines {
+            wire += line.hasPrefix(".") ? "." + line : line
+            wire += "\r\n"
+        }
+        size = Self.idLine(0, runID: runID).utf8.count + wire.utf8.count
+        wire += ".\r\n"
+        tail = ByteBuffer(string: wire)
+    }
+
     /// `Message-ID: <0000000042.RUN@bench.poshta.test>` with CRLF; fixed width so every message has `size` bytes.
     static func idLine(_ number: Int, runID: String) -> String {
         let digits = String(number)

@@ -91,6 +91,9 @@ struct IntakeOptions {
     var starttls: Bool
     /// AUTH PLAIN after TLS (`--auth USER:PASSWORD-FILE`).
     var auth: Credentials?
+    /// A message file sent instead of the generated text (`--message FILE`):
+    /// a shop's template message, say; only its Message-ID differs between messages.
+    var message: [UInt8]?
     var from = "a@shop.example"
     var to = "b@example.net"
     var helo = "bench-client.poshta.test"
@@ -99,13 +102,16 @@ struct IntakeOptions {
         poshta-bench intake --target HOST:PORT --messages N --sessions C --size BYTES
                             [--pid PID] [--reuse] [--time-limit SECONDS] [--json]
                             [--rate MSGS_PER_S] [--no-pipelining] [--threads T] [--reply-timeout SECONDS]
-                            [--starttls [--auth USER:PASSWORD-FILE]]
+                            [--starttls [--auth USER:PASSWORD-FILE]] [--message FILE] [--to ADDRESS]
         """
 
     init(arguments: [String]) throws {
         let scan = try ArgumentScanner(
             arguments,
-            valued: ["target", "messages", "sessions", "size", "pid", "time-limit", "rate", "threads", "reply-timeout", "auth"],
+            valued: [
+                "target", "messages", "sessions", "size", "pid", "time-limit", "rate", "threads", "reply-timeout", "auth",
+                "message", "to",
+            ],
             flags: ["reuse", "json", "no-pipelining", "starttls"]
         )
         target = try scan.target()
@@ -125,6 +131,12 @@ struct IntakeOptions {
             guard starttls else { throw UsageError(description: "--auth needs --starttls (AUTH is sent over TLS only)") }
             auth = try Credentials(spec: spec)
         }
+        if let path = scan.string("message") {
+            guard let bytes = readFile(path) else { throw UsageError(description: "--message: cannot read \(path)") }
+            message = bytes
+            guard message?.isEmpty == false else { throw UsageError(description: "--message: \(path) is empty") }
+        }
+        if let address = scan.string("to") { to = address }
     }
 }
 
@@ -193,5 +205,18 @@ struct IdleOptions {
         timeLimit = try scan.double("time-limit", default: 120, range: 1...86_400) ?? 120
         json = scan.flag("json")
         parallel = try scan.int("parallel", default: 64, range: 1...10_000)
+    }
+}
+
+/// The bytes of a file, or nil when it cannot be read.
+func readFile(_ path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = fread(&chunk, 1, chunk.count, file)
+        if count > 0 { bytes += chunk[..<count] }
+        if count < chunk.count { return ferror(file) == 0 ? bytes : nil }
     }
 }
