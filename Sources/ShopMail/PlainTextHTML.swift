@@ -1,4 +1,5 @@
 import Foundation
+import Templates
 
 /// Small conversions between a shop's text and the HTML it is shown in.
 enum PlainTextHTML {
@@ -12,7 +13,7 @@ enum PlainTextHTML {
             if !lines.isEmpty {
                 paragraphs.append(
                     "<p style=\"margin:0 0 16px; font-family:Arial, Helvetica, sans-serif; font-size:16px; line-height:24px; color:#2b2b2b;\">"
-                        + lines.map(escape).joined(separator: "<br>\n") + "</p>")
+                        + lines.map(HTMLText.escaped).joined(separator: "<br>\n") + "</p>")
             }
             lines = []
         }
@@ -39,20 +40,5 @@ enum PlainTextHTML {
         var text = Substring(text)
         while let last = text.last, last.isNewline { text = text.dropLast() }
         return String(text)
-    }
-
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            default: output.append(character)
-            }
-        }
-        return output
     }
 }

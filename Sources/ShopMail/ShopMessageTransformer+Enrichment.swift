@@ -1,6 +1,7 @@
 import Foundation
 import Intake
 import MIME
+import ShopStore
 import Templates
 
 /// A message the shop rendered itself, asking for product blocks, a coupon
@@ -116,7 +117,8 @@ extension ShopMessageTransformer {
             data["bestseller_products"] = try await store.bestSellingProducts().map { Self.card($0, locale: locale) }
         }
         if let key = request.couponKey {
-            try await addCoupon(to: &data, key: key, recipient: customer, locale: locale)
+            let facts = MailFacts(coupon: couponRequest(key, recipient: customer), now: Date.now.timeIntervalSince1970)
+            try await record(facts, into: &data, for: "enrichment", locale: locale)
         }
     }
 

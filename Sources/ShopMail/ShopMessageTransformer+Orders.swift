@@ -4,24 +4,28 @@ import ShopStore
 /// What a template message tells the store: an order confirmation is the
 /// order (for `X-Shop-Order` and the automations), a shipping or status
 /// mail moves it on, and the customer's name and chosen locale are kept so
-/// that later mail finds them.
+/// that later mail finds them. Written with the mail's coupon in one
+/// transaction (`ShopStore.record(_:)`), before the mail is rendered.
 extension ShopMessageTransformer {
     /// Keys whose data is a newly placed order.
     static let orderConfirmations: Set<String> = ["order_paid", "order_bank_transfer", "order_cash_on_delivery"]
     /// Keys that change an order's status, and the status when the data gives none.
     static let statusChanges: [String: String] = ["order_shipped": "shipped", "order_status_changed": "changed"]
 
-    func remember(_ key: String, data: [String: Any], recipient: String, locale: String?) async throws {
-        guard let store, !recipient.isEmpty else { return }
+    /// What a template message tells the store: the order it confirms or
+    /// moves on, the customer's name and chosen locale.
+    static func facts(_ key: String, data: [String: Any], recipient: String, locale: String?) -> MailFacts {
+        var facts = MailFacts(now: Date.now.timeIntervalSince1970)
+        guard !recipient.isEmpty else { return facts }
         let customer = data["customer"] as? [String: Any]
         let email = (customer?["email"] as? String) ?? recipient
         let chosen = locale?.trimmingCharacters(in: .whitespaces).lowercased()
-        if customer?["name"] != nil || chosen != nil {
-            try await store.updateCustomer(
-                Customer(email: email, name: customer?["name"] as? String, locale: chosen.flatMap { $0.isEmpty ? nil : $0 }))
+        if customer?["name"] != nil || chosen?.isEmpty == false {
+            facts.customer = Customer(
+                email: email, name: customer?["name"] as? String, locale: chosen.flatMap { $0.isEmpty ? nil : $0 })
         }
-        guard let order = data["order"] as? [String: Any], let number = order["number"].map({ "\($0)" }) else { return }
-        if Self.orderConfirmations.contains(key) {
+        guard let order = data["order"] as? [String: Any], let number = order["number"].map({ "\($0)" }) else { return facts }
+        if orderConfirmations.contains(key) {
             let items = (order["items"] as? [[String: Any]] ?? []).compactMap { line -> Order.Item? in
                 guard let sku = line["sku"].map({ "\($0)" }) else { return nil }
                 return Order.Item(
@@ -29,14 +33,14 @@ extension ShopMessageTransformer {
                     price: Self.number(line["price"]))
             }
             let placed = (order["date"] as? String).flatMap { try? Date($0, strategy: .iso8601) } ?? Date.now
-            try await store.recordOrder(
-                Order(
-                    number: number, email: email, items: items, total: Self.number(order["total"]),
-                    currency: order["currency"] as? String, status: order["status"] as? String ?? "placed",
-                    placed: placed.timeIntervalSince1970))
-        } else if let fallback = Self.statusChanges[key] {
-            try await store.setOrderStatus(number, status: order["status"] as? String ?? fallback)
+            facts.order = Order(
+                number: number, email: email, items: items, total: Self.number(order["total"]),
+                currency: order["currency"] as? String, status: order["status"] as? String ?? "placed",
+                placed: placed.timeIntervalSince1970)
+        } else if let fallback = statusChanges[key] {
+            facts.orderStatus = (number, order["status"] as? String ?? fallback)
         }
+        return facts
     }
 
     /// A JSON number (or a numeric string) as a Double.

@@ -56,9 +56,14 @@ public struct ShopMessageTransformer: MessageTransformer {
         let adminRecipients = try administrators(for: message, key: key, kind: schema.kind)
         let recipient = adminRecipients?.first?.description ?? message.transaction.recipients.first?.description ?? ""
         let locale = await chooseLocale(parsed, customer: recipient, for: "template \(key)")
+        // Nothing is written for data that will be refused.
+        let missing = schema.missingFields(in: data)
+        guard missing.isEmpty else { throw Self.reject(TemplateError.missingFields(key: key, fields: missing).description) }
+        var facts = Self.facts(key, data: data, recipient: recipient, locale: parsed.header("X-Shop-Locale"))
+        if data["coupon"] == nil { facts.coupon = couponRequest(key, recipient: recipient) }
         do {
             try await addBlocks(to: &data, schema: schema, locale: locale)
-            try await addCoupon(to: &data, key: key, recipient: recipient, locale: locale)
+            try await record(facts, into: &data, for: "template \(key)", locale: locale)
         } catch {
             logger.error("template \(key): the shop store failed: \(error)")
             throw .spoolFailed("shop store: \(error)")
@@ -72,12 +77,6 @@ public struct ShopMessageTransformer: MessageTransformer {
         var envelope = message
         if let adminRecipients { envelope.transaction.recipients = adminRecipients }
         let content = try build(mail, message: envelope, headers: parsed, data: data)
-        do {
-            try await remember(key, data: data, recipient: recipient, locale: parsed.header("X-Shop-Locale"))
-        } catch {
-            logger.error("template \(key): the shop store failed: \(error)")
-            throw .spoolFailed("shop store: \(error)")
-        }
         var tags = ["template": key]
         if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
         if !recipient.isEmpty { tags["customer"] = recipient }
@@ -221,14 +220,26 @@ public struct ShopMessageTransformer: MessageTransformer {
         return card
     }
 
-    /// The key's coupon for the recipient, when `[coupons.KEY]` gives one.
-    func addCoupon(to data: inout [String: Any], key: String, recipient: String, locale: String) async throws {
-        guard let store, let policy = settings.coupons[key], data["coupon"] == nil, !recipient.isEmpty else { return }
-        let now = Date.now.timeIntervalSince1970
-        guard let coupon = try await CouponIssuer(store: store).issue(policy, for: key, to: recipient, now: now) else {
-            logger.notice("template \(key): no coupon left in the pool for \(recipient); sent without one")
-            return
+    /// The coupon `[coupons.KEY]` gives the recipient, if any.
+    func couponRequest(_ key: String, recipient: String) -> MailFacts.CouponRequest? {
+        guard let policy = settings.coupons[key], !recipient.isEmpty else { return nil }
+        return MailFacts.CouponRequest(policy: policy, template: key, email: recipient)
+    }
+
+    /// Writes the mail's facts in one transaction and puts the coupon it
+    /// was given into the data as the coupon box.
+    func record(_ facts: MailFacts, into data: inout [String: Any], for what: String, locale: String) async throws {
+        guard let store, !facts.isEmpty else { return }
+        let coupon = try await store.record(facts)
+        if let coupon {
+            data["coupon"] = couponBox(coupon, locale: locale)
+        } else if let request = facts.coupon {
+            logger.notice("\(what): no coupon left in the pool of \(request.template) for \(request.email); sent without one")
         }
+    }
+
+    /// The coupon as the templates show it (docs/templates.md).
+    func couponBox(_ coupon: Coupon, locale: String) -> [String: Any] {
         var box: [String: Any] = ["code": coupon.code]
         let formatting = renderer.formatting(for: locale)
         switch coupon.value {
@@ -242,7 +253,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         if let expires = coupon.expires {
             box["expires"] = Date(timeIntervalSince1970: expires).formatted(.iso8601)
         }
-        data["coupon"] = box
+        return box
     }
 
     /// The outgoing message: From and Reply-To from the shop's message, else

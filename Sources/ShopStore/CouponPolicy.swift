@@ -39,15 +39,15 @@ public struct CouponIssuer: Sendable {
 
     /// The code for `email`, or nil when the policy has none to give.
     public func issue(_ policy: CouponPolicy, for template: String, to email: String, now: Double) async throws -> Coupon? {
-        if policy.source == .pool {
-            if let coupon = try await store.handOutPoolCoupon(for: template, to: email, now: now) { return coupon }
-            guard policy.generateWhenPoolEmpty else { return nil }
-        }
-        let coupon = Coupon(
-            code: Self.code(prefix: policy.prefix), template: template, source: .generated, value: policy.value,
+        try await store.record(
+            MailFacts(coupon: .init(policy: policy, template: template, email: email), now: now))
+    }
+
+    /// A new code by the policy's rule, issued to `email` now.
+    public static func generated(_ policy: CouponPolicy, for template: String, to email: String, now: Double) -> Coupon {
+        Coupon(
+            code: code(prefix: policy.prefix), template: template, source: .generated, value: policy.value,
             expires: policy.validityDays.map { now + Double($0) * 86_400 }, issuedTo: email, issuedAt: now)
-        try await store.recordGeneratedCoupon(coupon)
-        return coupon
     }
 
     /// Letters and digits without look-alikes (no 0/O, 1/I/L): ten of them

@@ -113,14 +113,37 @@ public final class SQLiteShopStore: ShopStore {
     // MARK: - Customers and orders
 
     public func updateCustomer(_ customer: Customer) async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO customer (email, name, locale, marketing_consent) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(email) DO UPDATE SET
-                        name = coalesce(excluded.name, name), locale = coalesce(excluded.locale, locale),
-                        marketing_consent = coalesce(excluded.marketing_consent, marketing_consent)
-                    """, arguments: [customer.email, customer.name, customer.locale, customer.marketingConsent])
+        try await database.write { db in try Self.updateCustomer(customer, in: db) }
+    }
+
+    static func updateCustomer(_ customer: Customer, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO customer (email, name, locale, marketing_consent) VALUES (?, ?, ?, ?)
+                ON CONFLICT(email) DO UPDATE SET
+                    name = coalesce(excluded.name, name), locale = coalesce(excluded.locale, locale),
+                    marketing_consent = coalesce(excluded.marketing_consent, marketing_consent)
+                """, arguments: [customer.email, customer.name, customer.locale, customer.marketingConsent])
+    }
+
+    public func record(_ facts: MailFacts) async throws -> Coupon? {
+        guard !facts.isEmpty else { return nil }
+        return try await database.write { db in
+            var coupon: Coupon?
+            if let request = facts.coupon {
+                if request.policy.source == .pool {
+                    coupon = try Self.handOutPoolCoupon(for: request.template, to: request.email, now: facts.now, in: db)
+                }
+                if coupon == nil && (request.policy.source == .generate || request.policy.generateWhenPoolEmpty) {
+                    let generated = CouponIssuer.generated(request.policy, for: request.template, to: request.email, now: facts.now)
+                    try Self.recordGeneratedCoupon(generated, in: db)
+                    coupon = generated
+                }
+            }
+            if let customer = facts.customer { try Self.updateCustomer(customer, in: db) }
+            if let order = facts.order { try Self.recordOrder(order, in: db) }
+            if let change = facts.orderStatus { try Self.setOrderStatus(change.number, status: change.status, in: db) }
+            return coupon
         }
     }
 
@@ -136,31 +159,33 @@ public final class SQLiteShopStore: ShopStore {
 
     @discardableResult
     public func recordOrder(_ order: Order) async throws -> Bool {
-        try await database.write { db in
-            let isNew = try Bool.fetchOne(db, sql: "SELECT 1 FROM shop_order WHERE number = ?", arguments: [order.number]) == nil
+        try await database.write { db in try Self.recordOrder(order, in: db) }
+    }
+
+    @discardableResult
+    static func recordOrder(_ order: Order, in db: Database) throws -> Bool {
+        let isNew = try Bool.fetchOne(db, sql: "SELECT 1 FROM shop_order WHERE number = ?", arguments: [order.number]) == nil
+        try db.execute(
+            sql: """
+                INSERT INTO shop_order (number, email, items, total, currency, status, placed) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(number) DO UPDATE SET
+                    items = excluded.items, total = coalesce(excluded.total, total),
+                    currency = coalesce(excluded.currency, currency), status = coalesce(excluded.status, status)
+                """,
+            arguments: [
+                order.number, order.email, try json(order.items), order.total, order.currency, order.status, order.placed,
+            ])
+        if isNew {
             try db.execute(
                 sql: """
-                    INSERT INTO shop_order (number, email, items, total, currency, status, placed) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(number) DO UPDATE SET
-                        items = excluded.items, total = coalesce(excluded.total, total),
-                        currency = coalesce(excluded.currency, currency), status = coalesce(excluded.status, status)
-                    """,
-                arguments: [
-                    order.number, order.email, try Self.json(order.items), order.total, order.currency, order.status,
-                    order.placed,
-                ])
-            if isNew {
-                try db.execute(
-                    sql: """
-                        INSERT INTO customer (email, order_count, last_order) VALUES (?, 1, ?)
-                        ON CONFLICT(email) DO UPDATE SET
-                            order_count = order_count + 1, last_order = max(coalesce(last_order, 0), excluded.last_order)
-                        """, arguments: [order.email, order.placed])
-                let sold = try db.cachedStatement(sql: "UPDATE product SET units_sold = units_sold + ? WHERE sku = ?")
-                for item in order.items { try sold.execute(arguments: [item.quantity, item.sku]) }
-            }
-            return isNew
+                    INSERT INTO customer (email, order_count, last_order) VALUES (?, 1, ?)
+                    ON CONFLICT(email) DO UPDATE SET
+                        order_count = order_count + 1, last_order = max(coalesce(last_order, 0), excluded.last_order)
+                    """, arguments: [order.email, order.placed])
+            let sold = try db.cachedStatement(sql: "UPDATE product SET units_sold = units_sold + ? WHERE sku = ?")
+            for item in order.items { try sold.execute(arguments: [item.quantity, item.sku]) }
         }
+        return isNew
     }
 
     public func order(_ number: String) async throws -> Order? {
@@ -175,10 +200,12 @@ public final class SQLiteShopStore: ShopStore {
 
     @discardableResult
     public func setOrderStatus(_ number: String, status: String) async throws -> Bool {
-        try await database.write { db in
-            try db.execute(sql: "UPDATE shop_order SET status = ? WHERE number = ?", arguments: [status, number])
-            return db.changesCount > 0
-        }
+        try await database.write { db in try Self.setOrderStatus(number, status: status, in: db) }
+    }
+
+    static func setOrderStatus(_ number: String, status: String, in db: Database) throws -> Bool {
+        try db.execute(sql: "UPDATE shop_order SET status = ? WHERE number = ?", arguments: [status, number])
+        return db.changesCount > 0
     }
 
     // MARK: - Events
@@ -328,32 +355,36 @@ public final class SQLiteShopStore: ShopStore {
     }
 
     public func handOutPoolCoupon(for template: String, to email: String, now: Double) async throws -> Coupon? {
-        try await database.write { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE coupon SET issued_to = ?, issued_at = ?
-                    WHERE code = (SELECT code FROM coupon WHERE template = ? AND source = 'pool' AND issued_to IS NULL
-                                  ORDER BY added LIMIT 1)
-                    RETURNING *
-                    """, arguments: [email, now, template]
-            ).map(Self.coupon)
-        }
+        try await database.write { db in try Self.handOutPoolCoupon(for: template, to: email, now: now, in: db) }
+    }
+
+    static func handOutPoolCoupon(for template: String, to email: String, now: Double, in db: Database) throws -> Coupon? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                UPDATE coupon SET issued_to = ?, issued_at = ?
+                WHERE code = (SELECT code FROM coupon WHERE template = ? AND source = 'pool' AND issued_to IS NULL
+                              ORDER BY added LIMIT 1)
+                RETURNING *
+                """, arguments: [email, now, template]
+        ).map(coupon)
     }
 
     public func recordGeneratedCoupon(_ coupon: Coupon) async throws {
-        try await database.write { db in
-            let added = (try Int.fetchOne(db, sql: "SELECT MAX(added) FROM coupon") ?? 0) + 1
-            try db.execute(
-                sql: """
-                    INSERT INTO coupon (code, template, source, value, expires, issued_to, issued_at, added)
-                    VALUES (?, ?, 'generated', ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    coupon.code, coupon.template, try coupon.value.map(Self.json), coupon.expires, coupon.issuedTo,
-                    coupon.issuedAt, added,
-                ])
-        }
+        try await database.write { db in try Self.recordGeneratedCoupon(coupon, in: db) }
+    }
+
+    static func recordGeneratedCoupon(_ coupon: Coupon, in db: Database) throws {
+        let added = (try Int.fetchOne(db, sql: "SELECT MAX(added) FROM coupon") ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO coupon (code, template, source, value, expires, issued_to, issued_at, added)
+                VALUES (?, ?, 'generated', ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                coupon.code, coupon.template, try coupon.value.map(json), coupon.expires, coupon.issuedTo,
+                coupon.issuedAt, added,
+            ])
     }
 
     public func coupon(_ code: String) async throws -> Coupon? {

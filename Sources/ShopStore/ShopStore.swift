@@ -20,6 +20,11 @@ public protocol ShopStore: Sendable {
     /// The store's best sellers: active products, most units sold first, at most `ProductRules.blockSize`.
     func bestSellingProducts() async throws -> [Product]
 
+    /// Writes what one mail tells the store in one transaction; returns the
+    /// coupon handed out (pool first; generated when the policy says so),
+    /// or nil when none was asked for or none was left.
+    func record(_ facts: MailFacts) async throws -> Coupon?
+
     /// Adds the customer or updates what is given (nil fields keep their
     /// value; the order figures are the store's own and are not taken).
     func updateCustomer(_ customer: Customer) async throws

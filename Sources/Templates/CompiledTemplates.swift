@@ -482,3 +482,14 @@ private enum Reflect {
         return mirror.children.first?.value
     }
 }
+
+/// Text made safe for HTML exactly as the templates make `{{value}}` safe
+/// (`< > & " '` become entities): for HTML that Swift code writes beside
+/// the templates, such as a shop's text set in paragraphs.
+public enum HTMLText {
+    public static func escaped(_ text: String) -> String {
+        var output = ""
+        Renderer.append(text, escapedFor: .html, to: &output)
+        return output
+    }
+}

@@ -155,6 +155,21 @@ struct ShopMailTests {
         try await daemon.stop()
     }
 
+    @Test("a locale without templates falls back to the default, with a log line; the mail still goes")
+    func unknownLocale() async throws {
+        let daemon = try await daemon()
+        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
+        let reply = try await client.sendMail(
+            from: "shop@romashka.example", to: ["maria@example.bg"],
+            message: "X-Shop-Template: order_paid\r\nX-Shop-Locale: de\r\nContent-Type: application/json\r\n\r\n\(try Self.orderData())\r\n")
+        #expect(reply.code == 250, "\(reply)")
+        await client.close()
+        try await daemon.waitForLog("template order_paid: no templates for locale de; rendered in en")
+        let mail = try await read(try #require(try await daemon.waitForOutbox(count: 1).values.first))
+        #expect(mail["subject"]?.contains("RM-10482") == true && mail["subject"]?.contains("Поръчка") == false, "\(mail)")
+        try await daemon.stop()
+    }
+
     @Test("a notification switched off gets 250 and a log line; nothing is spooled")
     func switchedOff() async throws {
         let daemon = try await daemon(extra: "\n[notifications]\ndisabled = [\"order_paid\"]\n")

@@ -207,16 +207,3 @@ struct IdleOptions {
         parallel = try scan.int("parallel", default: 64, range: 1...10_000)
     }
 }
-
-/// The bytes of a file, or nil when it cannot be read.
-func readFile(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count > 0 { bytes += chunk[..<count] }
-        if count < chunk.count { return ferror(file) == 0 ? bytes : nil }
-    }
-}
