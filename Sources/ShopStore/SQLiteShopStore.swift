@@ -149,7 +149,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func customer(_ email: String) async throws -> Customer? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE email = ?", arguments: [email.lowercased()]).map { row in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email.lowercased()]).map { row in
                 Customer(
                     email: row["email"], name: row["name"], locale: row["locale"],
                     marketingConsent: row["marketing_consent"], orderCount: row["order_count"], lastOrder: row["last_order"])
@@ -190,7 +190,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func order(_ number: String) async throws -> Order? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM shop_order WHERE number = ?", arguments: [number]).map { row in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [number]).map { row in
                 Order(
                     number: row["number"], email: row["email"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
                     total: row["total"], currency: row["currency"], status: row["status"], placed: row["placed"])
@@ -221,7 +221,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func events(limit: Int) async throws -> [ShopEvent] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM event ORDER BY id DESC LIMIT ?"), arguments: [limit]).map { row in
                 ShopEvent(id: row["id"], name: row["name"], data: row["data"], customer: row["customer"], time: row["time"])
             }
         }
@@ -254,7 +254,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func product(_ sku: String) async throws -> Product? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM product WHERE sku = ?", arguments: [sku]).map(Self.product)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku]).map(Self.product)
         }
     }
 
@@ -268,7 +268,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func setStock(_ sku: String, to stock: Int) async throws -> StockChange? {
         try await database.write { db in
-            guard var product = try Row.fetchOne(db, sql: "SELECT * FROM product WHERE sku = ?", arguments: [sku]).map(Self.product)
+            guard var product = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku]).map(Self.product)
             else { return nil }
             let before = product.stock
             try db.execute(sql: "UPDATE product SET stock = ? WHERE sku = ?", arguments: [stock, sku])
@@ -294,18 +294,18 @@ public final class SQLiteShopStore: ShopStore {
             var cache: [String: Product?] = [:]
             func lookup(_ sku: String) -> Product? {
                 if let known = cache[sku] { return known }
-                let found = try? Row.fetchOne(db, sql: "SELECT * FROM product WHERE sku = ?", arguments: [sku]).map(Self.product)
+                let found = try? Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku]).map(Self.product)
                 cache[sku] = found ?? nil
                 return found ?? nil
             }
             return ProductRules.related(for: skus, catalog: lookup) { category in
                 // Enough to fill a block even if the order's items are among them.
                 (try? Row.fetchAll(
-                    db,
+                    db.cachedStatement(
                     sql: """
                         SELECT p.* FROM product p JOIN product_category c ON c.sku = p.sku
                         WHERE c.category = ? AND p.active = 1 ORDER BY p.units_sold DESC, p.sku LIMIT ?
-                        """, arguments: [category, ProductRules.blockSize + skus.count]
+                        """), arguments: [category, ProductRules.blockSize + skus.count]
                 ).map(Self.product)) ?? []
             }
         }
@@ -315,11 +315,11 @@ public final class SQLiteShopStore: ShopStore {
         try await database.read { db in
             let limit = ProductRules.blockSize
             let storefront = try Row.fetchAll(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT p.* FROM product p JOIN product_category c ON c.sku = p.sku
                     WHERE c.category = 'Storefront' AND p.active = 1 ORDER BY p.price DESC, p.sku LIMIT ?
-                    """, arguments: [limit]
+                    """), arguments: [limit]
             ).map(Self.product)
             let all = try Row.fetchAll(
                 db, sql: "SELECT * FROM product WHERE active = 1 ORDER BY price DESC, sku LIMIT ?", arguments: [limit]
@@ -360,13 +360,13 @@ public final class SQLiteShopStore: ShopStore {
 
     static func handOutPoolCoupon(for template: String, to email: String, now: Double, in db: Database) throws -> Coupon? {
         try Row.fetchOne(
-            db,
+            db.cachedStatement(
             sql: """
                 UPDATE coupon SET issued_to = ?, issued_at = ?
                 WHERE code = (SELECT code FROM coupon WHERE template = ? AND source = 'pool' AND issued_to IS NULL
                               ORDER BY added LIMIT 1)
                 RETURNING *
-                """, arguments: [email, now, template]
+                """), arguments: [email, now, template]
         ).map(coupon)
     }
 
@@ -389,7 +389,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func coupon(_ code: String) async throws -> Coupon? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]).map(Self.coupon)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM coupon WHERE code = ?"), arguments: [code]).map(Self.coupon)
         }
     }
 
@@ -405,7 +405,7 @@ public final class SQLiteShopStore: ShopStore {
 
     public func redeem(_ code: String, now: Double) async throws -> Coupon? {
         try await database.write { db in
-            guard let before = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]).map(Self.coupon)
+            guard let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM coupon WHERE code = ?"), arguments: [code]).map(Self.coupon)
             else { return nil }
             if before.status(now: now) == .valid {
                 try db.execute(sql: "UPDATE coupon SET redeemed_at = ? WHERE code = ?", arguments: [now, code])
@@ -436,8 +436,13 @@ public final class SQLiteShopStore: ShopStore {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
+    /// One for every row: a product row has three JSON columns, and making
+    /// a decoder costs more than decoding them. JSONDecoder is thread-safe
+    /// while its options are not changed.
+    static let decoder = JSONDecoder()
+
     static func decode<Value: Decodable>(_ type: Value.Type, _ text: String?) -> Value? {
-        text.flatMap { try? JSONDecoder().decode(type, from: Data($0.utf8)) }
+        text.flatMap { try? decoder.decode(type, from: Data($0.utf8)) }
     }
 
     static func product(_ row: Row) -> Product {
