@@ -3,8 +3,7 @@ import Foundation
 /// The real `poshta` binary run as a child process, for what only a separate
 /// process can show: SIGKILL in the middle of work, restart, exit codes.
 public final class DaemonProcess: @unchecked Sendable {
-    // `process` is only touched from the test that owns this value.
-    private let process: Process
+    private let process: ChildProcess
     public let logFile: String
 
     /// The `poshta` executable built beside the test bundle. On Linux the
@@ -23,17 +22,14 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Starts `poshta serve --config FILE` (and `arguments`), logging to `logFile`.
     public init(configurationFile: String, logFile: String, arguments: [String] = []) throws {
         self.logFile = logFile
-        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--config", configurationFile] + arguments
-        process.standardError = handle
-        process.standardOutput = handle
-        try ExternalProcess.launch(process)
+        let log = open(logFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw ChildProcess.SpawnError(description: "cannot open \(logFile)") }
+        defer { close(log) }
+        process = try ChildProcess(
+            Self.binary, ["serve", "--config", configurationFile] + arguments, stdin: nil, stdout: log, stderr: log)
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     public var isRunning: Bool { process.isRunning }
 
     public var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
@@ -68,7 +64,7 @@ public final class DaemonProcess: @unchecked Sendable {
     }
 
     public func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
+        process.signal(number)
     }
 
     /// Waits (bounded) for the process to end; returns its status, or nil.
@@ -78,10 +74,10 @@ public final class DaemonProcess: @unchecked Sendable {
             guard ContinuousClock.now < deadline else { return nil }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
+        return process.status
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
     }
 }

@@ -42,24 +42,10 @@ struct PythonEmailInteropTests {
 
     /// Runs the script on `message`.
     static func read(_ message: [UInt8]) throws -> PythonReading {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-I", "-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try ExternalProcess.launch(process)
-        // The script reads all of stdin before it writes, so writing first cannot deadlock.
-        try input.fileHandleForWriting.write(contentsOf: Data(message))
-        try input.fileHandleForWriting.close()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complaints = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "python3: \(String(decoding: complaints, as: UTF8.self))")
-        return try JSONDecoder().decode(PythonReading.self, from: printed)
+        // The script reads all of stdin before it writes.
+        let (status, printed, complaints) = try ExternalProcess.runBlocking(python, ["-I", "-c", script], input: message)
+        #expect(status == 0, "python3: \(complaints)")
+        return try JSONDecoder().decode(PythonReading.self, from: Data(printed))
     }
 
     /// Python may give back LF where the message had CRLF; compare line content, not line ends.
