@@ -76,6 +76,17 @@ final class ScriptedDNSServer: Sendable {
         received.all.filter { $0.0 == transport }.count
     }
 
+    /// The count once it reaches `expected`, waiting up to two seconds: a
+    /// datagram the resolver sent just before it gave up may still be on
+    /// its way through this server's event loop on a loaded machine.
+    func count(_ transport: Transport, reaching expected: Int) async -> Int {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while count(transport) < expected, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return count(transport)
+    }
+
     /// The questions asked, in order of arrival.
     var questions: [DNSQuestion] { received.all.map(\.1) }
 
