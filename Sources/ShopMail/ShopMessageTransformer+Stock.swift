@@ -9,27 +9,20 @@ import Templates
 /// of a threshold (`StockChange.alerts`) becomes `admin_out_of_stock` or
 /// `admin_low_stock` to `[shop] admin_emails`, written by Poshta itself.
 ///
-/// The event is `{"type": "stock.changed", "sku": "…", "stock": 3}`, or
-/// several at once as `"items": [{"sku", "stock"}, …]`; each may give the
-/// product's `admin_url`. A sku the catalog does not know is logged and
-/// skipped: the event is still recorded.
+/// The event (`ShopEventInput`) is `{"type": "stock.changed", "sku": "…",
+/// "stock": 3}`, or several at once as `"items": [{"sku", "stock"}, …]`;
+/// each may give the product's `admin_url`. A sku the catalog does not know
+/// is logged and skipped: the event is still recorded.
 extension ShopMessageTransformer {
-    func stockAlerts(_ data: [String: Any], store: any ShopStore) async throws -> [SpawnedMessage] {
-        let entries = (data["items"] as? [[String: Any]]) ?? [data]
+    func stockAlerts(_ levels: [ShopEventInput.StockLevel], store: any ShopStore) async throws -> [SpawnedMessage] {
         var spawned: [SpawnedMessage] = []
-        for entry in entries {
-            guard let sku = entry["sku"].map({ "\($0)" }), let stock = Self.number(entry["stock"]).map({ Int($0) }) else {
-                logger.notice("stock.changed: an entry without sku and stock was skipped")
-                continue
-            }
-            guard let change = try await store.setStock(sku, to: stock) else {
-                logger.notice("stock.changed: \(sku) is not in the catalog; stock not kept")
+        for level in levels {
+            guard let change = try await store.setStock(level.sku, to: level.stock) else {
+                logger.notice("stock.changed: \(level.sku) is not in the catalog; stock not kept")
                 continue
             }
             for alert in change.alerts {
-                if let message = stockAlert(alert, change: change, adminURL: entry["admin_url"] as? String) {
-                    spawned.append(message)
-                }
+                if let message = stockAlert(alert, change: change, adminURL: level.adminURL) { spawned.append(message) }
             }
         }
         return spawned

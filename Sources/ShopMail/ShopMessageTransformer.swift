@@ -134,18 +134,25 @@ public struct ShopMessageTransformer: MessageTransformer {
     /// `stock.changed` event also sets the stock, and what its crossings
     /// call for comes back as messages to spool.
     public func record(event name: String, data: [String: Any]) async throws(IntakeError) -> (text: String, spawned: [SpawnedMessage]) {
-        guard !name.isEmpty, name.count <= 64,
-            name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" })
-        else {
-            throw Self.reject("the event name \"\(name.prefix(70))\" is not a name like cart.updated")
+        let event: ShopEventInput
+        do {
+            event = try ShopEventInput(name: name, data)
+        } catch {
+            throw Self.reject(error.description)
         }
         guard let store else { throw .spoolFailed("no shop store for events") }
-        let customer = ((data["customer"] as? [String: Any])?["email"] ?? data["email"]) as? String
+        let facts = MailFacts(
+            order: event.order, orderStatus: event.orderStatus, customer: event.customer, now: Date.now.timeIntervalSince1970)
         do {
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-            let id = try await store.recordEvent(name, data: json, customer: customer, now: Date.now.timeIntervalSince1970)
-            let spawned = name == "stock.changed" ? try await stockAlerts(data, store: store) : []
-            return ("event \(name) recorded as #\(id)", spawned)
+            var object = data
+            object["type"] = name
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            let recorded = try await store.recordEvent(name, id: event.id, data: json, customer: event.email, facts: facts)
+            guard recorded.isNew else {
+                return ("event \(name) \(event.id ?? "") was recorded before as #\(recorded.sequence); nothing changed", [])
+            }
+            let spawned = event.kind == .stockChanged ? try await stockAlerts(event.stock, store: store) : []
+            return ("event \(name) recorded as #\(recorded.sequence)", spawned)
         } catch {
             logger.error("event \(name): the shop store failed: \(error)")
             throw .spoolFailed("shop store: \(error)")

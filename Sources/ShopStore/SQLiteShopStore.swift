@@ -107,6 +107,13 @@ public final class SQLiteShopStore: ShopStore {
                     CREATE INDEX product_sales ON product(active, units_sold);
                     """)
         }
+        migrator.registerMigration("v4: event ids") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN event_id TEXT;
+                    CREATE UNIQUE INDEX event_shop_id ON event(event_id) WHERE event_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 
@@ -140,11 +147,16 @@ public final class SQLiteShopStore: ShopStore {
                     coupon = generated
                 }
             }
-            if let customer = facts.customer { try Self.updateCustomer(customer, in: db) }
-            if let order = facts.order { try Self.recordOrder(order, in: db) }
-            if let change = facts.orderStatus { try Self.setOrderStatus(change.number, status: change.status, in: db) }
+            try Self.apply(facts, in: db)
             return coupon
         }
+    }
+
+    /// The customer, order and status of `facts` (not the coupon).
+    static func apply(_ facts: MailFacts, in db: Database) throws {
+        if let customer = facts.customer { try updateCustomer(customer, in: db) }
+        if let order = facts.order { try recordOrder(order, in: db) }
+        if let change = facts.orderStatus { try setOrderStatus(change.number, status: change.status, in: db) }
     }
 
     public func customer(_ email: String) async throws -> Customer? {
@@ -210,12 +222,21 @@ public final class SQLiteShopStore: ShopStore {
 
     // MARK: - Events
 
-    public func recordEvent(_ name: String, data: String, customer: String?, now: Double) async throws -> Int64 {
+    public func recordEvent(
+        _ name: String, id: String?, data: String, customer: String?, facts: MailFacts
+    ) async throws -> RecordedEvent {
         try await database.write { db in
+            if let id, let first = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM event WHERE event_id = ?"), arguments: [id])
+            {
+                return RecordedEvent(sequence: first, isNew: false)
+            }
             try db.execute(
-                sql: "INSERT INTO event (name, data, customer, time) VALUES (?, ?, ?, ?)",
-                arguments: [name, data, customer, now])
-            return db.lastInsertedRowID
+                sql: "INSERT INTO event (name, event_id, data, customer, time) VALUES (?, ?, ?, ?, ?)",
+                arguments: [name, id, data, customer, facts.now])
+            let sequence = db.lastInsertedRowID
+            try Self.apply(facts, in: db)
+            return RecordedEvent(sequence: sequence, isNew: true)
         }
     }
 

@@ -53,12 +53,28 @@ public protocol ShopStore: Sendable {
     func redeem(_ code: String, now: Double) async throws -> Coupon?
 
     /// Keeps a shop event (`cart.updated`, `order.placed`, …) for the
-    /// automations; returns its sequence number.
-    func recordEvent(_ name: String, data: String, customer: String?, now: Double) async throws -> Int64
+    /// automations and writes what it says (`facts`: the customer, the
+    /// order) in the same transaction; an event whose shop id was seen
+    /// before changes nothing and answers with the first one's number.
+    func recordEvent(
+        _ name: String, id: String?, data: String, customer: String?, facts: MailFacts
+    ) async throws -> RecordedEvent
     /// The latest events, newest first.
     func events(limit: Int) async throws -> [ShopEvent]
 
     /// No more marketing mail to this address (unsubscribed, hard bounce).
     func suppress(_ email: String, reason: String, now: Double) async throws
     func isSuppressed(_ email: String) async throws -> Bool
+}
+
+/// An event as the store kept it: its sequence number, and whether this was
+/// the first time (a repeated shop id is kept once).
+public struct RecordedEvent: Sendable, Hashable {
+    public var sequence: Int64
+    public var isNew: Bool
+
+    public init(sequence: Int64, isNew: Bool) {
+        self.sequence = sequence
+        self.isNew = isNew
+    }
 }
