@@ -128,10 +128,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The shop's template messages made into finished mails on intake.
+        // Marketing automations: which jobs the shop's events schedule and cancel.
+        .target(name: "Automations", dependencies: ["ShopStore"], swiftSettings: swiftSettings),
         .target(
             name: "ShopMail",
             dependencies: [
-                "Intake", "MIME", "SMTPProtocol", "ShopStore", "Templates",
+                "Automations", "Intake", "MIME", "SMTPProtocol", "ShopStore", "Templates",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -141,6 +143,7 @@ let package = Package(
             name: "PoshtaApp",
             dependencies: [
                 "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME", "AdminAPI", "Templates", "ShopStore", "ShopMail",
+                "Automations",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -191,6 +194,9 @@ let package = Package(
             exclude: ["EngineEdgeCases"], swiftSettings: swiftSettings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "AutomationsTests", dependencies: ["Automations", "ShopStore", "PoshtaTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DeliveryTests",
             dependencies: [
                 "Delivery", "DNS", "MIME", "SMTPProtocol", "Spool", "PoshtaTestSupport",
@@ -208,7 +214,8 @@ let package = Package(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PoshtaAppTests", dependencies: ["PoshtaApp", "AdminAPI", "Spool", "ShopStore", "PoshtaTestSupport"],
+            name: "PoshtaAppTests",
+            dependencies: ["PoshtaApp", "AdminAPI", "Automations", "Spool", "ShopStore", "PoshtaTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -76,7 +76,7 @@ public final class PoshtaDaemon: Sendable {
                 disabled: Set(configuration.notifications.disabled),
                 unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
                 coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
-                adminProductURL: shop.adminProductURL),
+                adminProductURL: shop.adminProductURL, automations: configuration.marketing),
             logger: logger)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let tls: TLSCertificateStore?

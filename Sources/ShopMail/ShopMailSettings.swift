@@ -1,3 +1,4 @@
+public import Automations
 public import ShopStore
 
 /// What the shop's configuration says about its mails: who they come from,
@@ -18,14 +19,17 @@ public struct ShopMailSettings: Sendable {
     public var adminEmails: [String]
     /// A product's admin page, `{sku}` for the sku (`[shop] admin_product_url`), for stock alerts.
     public var adminProductURL: String?
+    /// `[marketing]`: which automations the shop's events schedule.
+    public var automations: AutomationSettings
 
     public init(
         fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
         adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
         coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = [],
-        adminProductURL: String? = nil
+        adminProductURL: String? = nil, automations: AutomationSettings = AutomationSettings(enabled: false)
     ) {
         self.adminProductURL = adminProductURL
+        self.automations = automations
         self.adminEmails = adminEmails
         self.eventsAddress = eventsAddress ?? "events@\(hostname)"
         self.fromAddress = fromAddress

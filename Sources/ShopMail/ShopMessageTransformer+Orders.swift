@@ -1,3 +1,4 @@
+import Automations
 import Foundation
 import ShopStore
 
@@ -14,7 +15,7 @@ extension ShopMessageTransformer {
 
     /// What a template message tells the store: the order it confirms or
     /// moves on, the customer's name and chosen locale.
-    static func facts(_ key: String, data: [String: Any], recipient: String, locale: String?) -> MailFacts {
+    func facts(_ key: String, data: [String: Any], recipient: String, locale: String?) -> MailFacts {
         var facts = MailFacts(now: Date.now.timeIntervalSince1970)
         guard !recipient.isEmpty else { return facts }
         let customer = data["customer"] as? [String: Any]
@@ -25,7 +26,7 @@ extension ShopMessageTransformer {
                 email: email, name: customer?["name"] as? String, locale: chosen.flatMap { $0.isEmpty ? nil : $0 })
         }
         guard let order = data["order"] as? [String: Any], let number = order["number"].map({ "\($0)" }) else { return facts }
-        if orderConfirmations.contains(key) {
+        if Self.orderConfirmations.contains(key) {
             let items = (order["items"] as? [[String: Any]] ?? []).compactMap { line -> Order.Item? in
                 guard let sku = line["sku"].map({ "\($0)" }) else { return nil }
                 return Order.Item(
@@ -33,13 +34,41 @@ extension ShopMessageTransformer {
                     price: Self.number(line["price"]))
             }
             let placed = (order["date"] as? String).flatMap { try? Date($0, strategy: .iso8601) } ?? Date.now
-            facts.order = Order(
+            let kept = Order(
                 number: number, email: email, items: items, total: Self.number(order["total"]),
                 currency: order["currency"] as? String, status: order["status"] as? String ?? "placed",
                 placed: placed.timeIntervalSince1970)
-        } else if let fallback = statusChanges[key] {
-            facts.orderStatus = (number, order["status"] as? String ?? fallback)
+            facts.order = kept
+            // An order confirmation is an order.placed for the automations.
+            facts.jobs = planner.orderPlaced(kept, at: kept.placed)
+        } else if let fallback = Self.statusChanges[key] {
+            let status = order["status"] as? String ?? fallback
+            facts.orderStatus = (number, status)
+            // The shop's own words may be anything; the key says shipped.
+            let meaning = key == "order_shipped" ? "shipped" : status
+            facts.jobs = planner.statusChanged(number: number, status: meaning, customer: email, at: facts.now)
         }
+        return facts
+    }
+
+    var planner: AutomationPlanner { AutomationPlanner(settings: settings.automations) }
+
+    /// What an event writes: what it says of the customer, order, cart and
+    /// favorites, and the jobs it schedules or cancels.
+    func facts(of event: ShopEventInput, store: any ShopStore) async throws -> MailFacts {
+        var event = event
+        if event.kind == .orderStatusChanged, event.email == nil, let number = event.orderStatus?.number {
+            event.email = try await store.order(number)?.email
+        }
+        var facts = MailFacts(
+            order: event.order, orderStatus: event.orderStatus, customer: event.customer, now: Date.now.timeIntervalSince1970)
+        facts.cart = event.cart
+        if event.kind == .cartCleared { facts.clearedCart = event.cartID }
+        if let email = event.email, !event.favorites.isEmpty {
+            if event.kind == .favoritesAdded { facts.favoritesAdded = (email, event.favorites) }
+            if event.kind == .favoritesRemoved { facts.favoritesRemoved = (email, event.favorites) }
+        }
+        facts.jobs = planner.changes(for: event, now: facts.now)
         return facts
     }
 

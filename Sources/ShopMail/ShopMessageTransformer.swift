@@ -59,7 +59,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         // Nothing is written for data that will be refused.
         let missing = schema.missingFields(in: data)
         guard missing.isEmpty else { throw Self.reject(TemplateError.missingFields(key: key, fields: missing).description) }
-        var facts = Self.facts(key, data: data, recipient: recipient, locale: parsed.header("X-Shop-Locale"))
+        var facts = self.facts(key, data: data, recipient: recipient, locale: parsed.header("X-Shop-Locale"))
         if data["coupon"] == nil { facts.coupon = couponRequest(key, recipient: recipient) }
         do {
             try await addBlocks(to: &data, schema: schema, locale: locale)
@@ -141,9 +141,8 @@ public struct ShopMessageTransformer: MessageTransformer {
             throw Self.reject(error.description)
         }
         guard let store else { throw .spoolFailed("no shop store for events") }
-        let facts = MailFacts(
-            order: event.order, orderStatus: event.orderStatus, customer: event.customer, now: Date.now.timeIntervalSince1970)
         do {
+            let facts = try await facts(of: event, store: store)
             var object = data
             object["type"] = name
             let json = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)

@@ -1,4 +1,4 @@
-/// Everything one mail writes to the shop store, written in one
+/// Everything one mail or event writes to the shop store, written in one
 /// transaction: SQLite commits one at a time, each with its fsync, so a
 /// mail that handed out a coupon, kept an order and its customer in three
 /// commits would take three times as long to go through as in one.
@@ -24,6 +24,14 @@ public struct MailFacts: Sendable {
     public var orderStatus: (number: String, status: String)?
     /// The customer's name and locale (`updateCustomer`).
     public var customer: Customer?
+    /// A cart to keep (its contents replace the old), or the id of one to forget.
+    public var cart: Cart?
+    public var clearedCart: String?
+    /// Favorites added or removed: the customer and the skus.
+    public var favoritesAdded: (customer: String, skus: [String])?
+    public var favoritesRemoved: (customer: String, skus: [String])?
+    /// The automation jobs the mail or event schedules or cancels.
+    public var jobs: [JobChange] = []
     public var now: Double
 
     public init(
@@ -38,5 +46,8 @@ public struct MailFacts: Sendable {
     }
 
     /// Whether there is anything to write.
-    public var isEmpty: Bool { coupon == nil && order == nil && orderStatus == nil && customer == nil }
+    public var isEmpty: Bool {
+        coupon == nil && order == nil && orderStatus == nil && customer == nil && cart == nil && clearedCart == nil
+            && favoritesAdded == nil && favoritesRemoved == nil && jobs.isEmpty
+    }
 }

@@ -114,6 +114,36 @@ public final class SQLiteShopStore: ShopStore {
                     CREATE UNIQUE INDEX event_shop_id ON event(event_id) WHERE event_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v5: carts, favorites, automation jobs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cart (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        customer TEXT NOT NULL,
+                        items TEXT NOT NULL,
+                        checkout_url TEXT,
+                        updated REAL NOT NULL
+                    );
+                    CREATE TABLE favorite (
+                        customer TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        added REAL NOT NULL,
+                        PRIMARY KEY (customer, sku)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE automation_job (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        automation TEXT NOT NULL,
+                        customer TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        due REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        created REAL NOT NULL,
+                        updated REAL NOT NULL
+                    );
+                    CREATE INDEX automation_job_due ON automation_job(state, due);
+                    CREATE INDEX automation_job_key ON automation_job(customer, automation, subject);
+                    """)
+        }
         return migrator
     }
 
@@ -152,11 +182,120 @@ public final class SQLiteShopStore: ShopStore {
         }
     }
 
-    /// The customer, order and status of `facts` (not the coupon).
+    /// Everything of `facts` but the coupon.
     static func apply(_ facts: MailFacts, in db: Database) throws {
         if let customer = facts.customer { try updateCustomer(customer, in: db) }
-        if let order = facts.order { try recordOrder(order, in: db) }
+        if let order = facts.order {
+            try recordOrder(order, in: db)
+            // Bought: no longer a favorite to remind of.
+            let bought = try db.cachedStatement(sql: "DELETE FROM favorite WHERE customer = ? AND sku = ?")
+            for item in order.items { try bought.execute(arguments: [order.email, item.sku]) }
+        }
         if let change = facts.orderStatus { try setOrderStatus(change.number, status: change.status, in: db) }
+        if let cart = facts.cart {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO cart (id, customer, items, checkout_url, updated) VALUES (?, ?, ?, ?, ?)",
+                arguments: [cart.id, cart.customer, try json(cart.items), cart.checkoutURL, cart.updated])
+        }
+        if let id = facts.clearedCart { try db.execute(sql: "DELETE FROM cart WHERE id = ?", arguments: [id]) }
+        if let added = facts.favoritesAdded {
+            for sku in added.skus {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO favorite (customer, sku, added) VALUES (?, ?, ?)",
+                    arguments: [added.customer.lowercased(), sku, facts.now])
+            }
+        }
+        if let removed = facts.favoritesRemoved {
+            for sku in removed.skus {
+                try db.execute(
+                    sql: "DELETE FROM favorite WHERE customer = ? AND sku = ?", arguments: [removed.customer.lowercased(), sku])
+            }
+        }
+        for change in facts.jobs { try apply(change, now: facts.now, in: db) }
+    }
+
+    /// One change to the automation jobs (see `JobChange`).
+    static func apply(_ change: JobChange, now: Double, in db: Database) throws {
+        switch change {
+        case .schedule(let automation, let customer, let subject, let due, let timing, let once, let minimumOrders):
+            let customer = customer.lowercased()
+            if let minimumOrders {
+                let orders = try Int.fetchOne(
+                    db, sql: "SELECT order_count FROM customer WHERE email = ?", arguments: [customer]) ?? 0
+                guard orders >= minimumOrders else { return }
+            }
+            if once, try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM automation_job WHERE customer = ? AND automation = ? AND subject = ?
+                    AND state IN ('sending', 'sent')
+                    """, arguments: [customer, automation, subject]) == true
+            {
+                return
+            }
+            let scheduled = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, due FROM automation_job WHERE customer = ? AND automation = ? AND subject = ?
+                    AND state = 'scheduled'
+                    """, arguments: [customer, automation, subject])
+            if let scheduled {
+                let id: Int64 = scheduled["id"]
+                let old: Double = scheduled["due"]
+                let new = timing == .move ? due : min(old, due)
+                try db.execute(
+                    sql: "UPDATE automation_job SET due = ?, updated = ? WHERE id = ?", arguments: [new, now, id])
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO automation_job (automation, customer, subject, due, state, created, updated)
+                        VALUES (?, ?, ?, ?, 'scheduled', ?, ?)
+                        """, arguments: [automation, customer, subject, due, now, now])
+            }
+        case .cancel(let automation, let customer, let subject):
+            try db.execute(
+                sql: """
+                    UPDATE automation_job SET state = 'cancelled', updated = ?
+                    WHERE state = 'scheduled' AND customer = ? AND automation = ? AND (? IS NULL OR subject = ?)
+                    """, arguments: [now, customer.lowercased(), automation, subject, subject])
+        case .cancelWhenNoFavorites(let automation, let customer):
+            let left = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM favorite WHERE customer = ? LIMIT 1", arguments: [customer.lowercased()]) ?? false
+            if !left { try apply(.cancel(automation: automation, customer: customer, subject: nil), now: now, in: db) }
+        }
+    }
+
+    // MARK: - Automation jobs, carts, favorites
+
+    public func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM automation_job WHERE ? IS NULL OR customer = ? ORDER BY id DESC LIMIT ?",
+                arguments: [customer?.lowercased(), customer?.lowercased(), limit]
+            ).map { row in
+                AutomationJob(
+                    id: row["id"], automation: row["automation"], customer: row["customer"], subject: row["subject"],
+                    due: row["due"], state: AutomationJob.State(rawValue: row["state"]) ?? .scheduled)
+            }
+        }
+    }
+
+    public func cart(_ id: String) async throws -> Cart? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM cart WHERE id = ?", arguments: [id]).map { row in
+                Cart(
+                    id: row["id"], customer: row["customer"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
+                    checkoutURL: row["checkout_url"], updated: row["updated"])
+            }
+        }
+    }
+
+    public func favorites(of customer: String) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT sku FROM favorite WHERE customer = ? ORDER BY added, sku", arguments: [customer.lowercased()])
+        }
     }
 
     public func customer(_ email: String) async throws -> Customer? {

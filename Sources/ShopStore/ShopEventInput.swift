@@ -38,6 +38,11 @@ public struct ShopEventInput: Sendable {
     public var order: Order?
     public var orderStatus: (number: String, status: String)?
     public var stock: [StockLevel] = []
+    /// `cart.updated` / `cart.cleared`: the cart's id; `cart.updated` also its contents.
+    public var cartID: String?
+    public var cart: Cart?
+    /// `favorites.added` / `favorites.removed`: the products.
+    public var favorites: [String] = []
 
     /// Checks `object` as an event of type `name`; the error names the field.
     public init(name: String, _ object: [String: Any]) throws(ShopEventError) {
@@ -57,24 +62,25 @@ public struct ShopEventInput: Sendable {
         }
         switch kind {
         case .cartUpdated:
-            email = try reader.email()
-            _ = try reader.text("cart_id")
-            _ = try reader.items("items", needsSKU: true)
+            let email = try reader.email()
+            self.email = email
+            let id = try reader.text("cart_id")
+            cartID = id
+            let items = try reader.items("items", needsSKU: true).map(Self.line)
+            cart = Cart(
+                id: id, customer: email, items: items, checkoutURL: try reader.optionalText("checkout_url"),
+                updated: time ?? Date.now.timeIntervalSince1970)
         case .cartCleared:
-            _ = try reader.text("cart_id")
+            cartID = try reader.text("cart_id")
             email = try reader.optionalEmail()
         case .favoritesAdded, .favoritesRemoved:
             email = try reader.email()
-            _ = try reader.items("items", needsSKU: true)
+            favorites = try reader.items("items", needsSKU: true).map { "\($0["sku"]!)" }
         case .orderPlaced:
             let email = try reader.email()
             self.email = email
             let number = try reader.text("number")
-            let items = try reader.items("items", needsSKU: true).map { line in
-                Order.Item(
-                    sku: line["sku"].map { "\($0)" } ?? "", name: line["name"] as? String,
-                    quantity: Reader.number(line["quantity"]).map { Int($0) } ?? 1, price: Reader.number(line["price"]))
-            }
+            let items = try reader.items("items", needsSKU: true).map(Self.line)
             order = Order(
                 number: number, email: email, items: items, total: try reader.optionalAmount("total"),
                 currency: try reader.optionalText("currency"), status: "placed", placed: time ?? Date.now.timeIntervalSince1970)
@@ -109,6 +115,13 @@ public struct ShopEventInput: Sendable {
         }
     }
 
+
+    /// An order or cart line from its JSON object (the sku is checked already).
+    static func line(_ object: [String: Any]) -> Order.Item {
+        Order.Item(
+            sku: object["sku"].map { "\($0)" } ?? "", name: object["name"] as? String,
+            quantity: Reader.number(object["quantity"]).map { Int($0) } ?? 1, price: Reader.number(object["price"]))
+    }
 
     /// Reads the fields of one event, naming the event in every error.
     struct Reader {

@@ -62,6 +62,12 @@ public protocol ShopStore: Sendable {
     /// The latest events, newest first.
     func events(limit: Int) async throws -> [ShopEvent]
 
+    /// The customer's automation jobs, newest first (all customers when nil).
+    func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob]
+    func cart(_ id: String) async throws -> Cart?
+    /// The customer's favorite skus, oldest first.
+    func favorites(of customer: String) async throws -> [String]
+
     /// No more marketing mail to this address (unsubscribed, hard bounce).
     func suppress(_ email: String, reason: String, now: Double) async throws
     func isSuppressed(_ email: String) async throws -> Bool

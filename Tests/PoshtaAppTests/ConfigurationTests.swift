@@ -1,3 +1,4 @@
+import Automations
 import Foundation
 @testable import PoshtaApp
 import SMTPServer
@@ -291,6 +292,36 @@ struct ConfigurationTests: ConfigurationParsing {
             ("[coupons.welcome]\npercent = 150\n", "coupons.welcome.percent: 150.0 is not a percentage"),
             ("[coupons.welcome]\npercent = 5\namount = 5\n", "coupons.welcome.amount: give percent or amount, not both"),
             ("[coupons.welcome]\npercent = 5\ncolour = 1\n", "unknown key \"colour\" in [coupons.welcome]"),
+        ] {
+            do {
+                _ = try parse(text)
+                Issue.record("accepted: \(text)")
+            } catch let error as ConfigurationError {
+                #expect(error.description.contains(message), "\(error)")
+            }
+        }
+    }
+
+    @Test("[marketing]: off by default; the switch, order_related, each automation's switch and delay, and what is wrong named")
+    func marketing() throws {
+        #expect(try parse("").marketing == AutomationSettings(enabled: false))
+        let configuration = try parse("""
+            [marketing]
+            enabled = true
+            [marketing.order_related]
+            mode = "separate"
+            [marketing.abandoned_cart]
+            delay = "3 hours"
+            [marketing.loyalty_thanks]
+            enabled = false
+            """)
+        #expect(configuration.marketing == AutomationSettings(
+            enabled: true, disabled: [.loyaltyThanks], delays: [.abandonedCart: AutomationDelay(3, .hours)], orderRelatedMode: .separate))
+        for (text, message) in [
+            ("[marketing.abandoned_cart]\ndelay = \"soon\"\n", "marketing.abandoned_cart.delay: \"soon\" is not a delay"),
+            ("[marketing.order_related]\nmode = \"both\"\n", "marketing.order_related.mode"),
+            ("[marketing.black_friday]\ndelay = \"1d\"\n", "unknown key \"black_friday\" in [marketing]"),
+            ("[marketing.abandoned_cart]\ncoupon = true\n", "unknown key \"coupon\" in [marketing.abandoned_cart]"),
         ] {
             do {
                 _ = try parse(text)

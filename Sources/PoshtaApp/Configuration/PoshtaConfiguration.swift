@@ -1,3 +1,4 @@
+public import Automations
 public import ShopStore
 import TOMLKit
 
@@ -22,10 +23,12 @@ public struct PoshtaConfiguration: Sendable, Equatable {
     public var notifications: NotificationsSection
     /// `[coupons.KEY]`: the coupon each template key carries.
     public var coupons: [String: CouponPolicy]
+    /// `[marketing]`: the automations' switches and delays.
+    public var marketing: AutomationSettings
     /// Non-fatal remarks, for `poshta check-config` and the start-up log.
     public var warnings: [String]
 
-    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications", "coupons"]
+    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications", "coupons", "marketing"]
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> PoshtaConfiguration {
@@ -97,6 +100,7 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         shop = try ShopSection(reading: root.table("shop"), hostname: server.hostname, spool: server.spool)
         notifications = try NotificationsSection(reading: root.table("notifications"))
         coupons = try CouponsSection.read(root.table("coupons"), currency: shop.currency)
+        marketing = try MarketingSection.read(root.table("marketing"))
 
         var warnings: [String] = []
         for (offset, listener) in listeners.enumerated() where listener.mode == .submission && listener.tls == .none {

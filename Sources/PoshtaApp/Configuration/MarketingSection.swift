@@ -1,0 +1,40 @@
+import Automations
+
+/// `[marketing]`: the automations — off until the shop switches them on.
+///
+/// ```toml
+/// [marketing]
+/// enabled = true
+///
+/// [marketing.order_related]
+/// mode = "separate"              # or "merge" (the default): in the order confirmation
+///
+/// [marketing.abandoned_cart]
+/// delay = "3h"                   # s, m, h, d, w, mo, y, or "3 hours"
+///
+/// [marketing.loyalty_thanks]
+/// enabled = false
+/// ```
+enum MarketingSection {
+    static let keys = ["enabled"] + Automation.allCases.map(\.rawValue)
+    static let automationKeys = ["enabled", "delay"]
+
+    static func read(_ reader: TOMLTableReader) throws(ConfigurationError) -> AutomationSettings {
+        try reader.checkKeys(keys, in: "[marketing]")
+        var settings = AutomationSettings(enabled: try reader.bool("enabled", default: false))
+        for automation in Automation.allCases where reader.contains(automation.rawValue) {
+            let table = try reader.table(automation.rawValue)
+            try table.checkKeys(
+                automation == .orderRelated ? automationKeys + ["mode"] : automationKeys, in: "[marketing.\(automation.rawValue)]")
+            if automation == .orderRelated { settings.orderRelatedMode = try table.choice("mode", default: .merge) }
+            if !(try table.bool("enabled", default: true)) { settings.disabled.insert(automation) }
+            if let text = try table.string("delay") {
+                guard let delay = AutomationDelay(parsing: text) else {
+                    throw table.error("delay", "\"\(text)\" is not a delay; expected e.g. \"2h\", \"3d\", \"4w\", \"6mo\" or \"3 days\"")
+                }
+                settings.delays[automation] = delay
+            }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,57 @@
+/// A marketing mail waiting for its time: which automation, for whom,
+/// about what (a cart, an order, the customer's favorites), when.
+public struct AutomationJob: Sendable, Hashable {
+    public enum State: String, Sendable, CaseIterable {
+        /// Waiting for `due`.
+        case scheduled
+        /// Being written to the spool; after a crash, the spool says whether it got there.
+        case sending
+        case sent
+        /// The reason went away (an order was placed, the favorites were bought).
+        case cancelled
+        /// Due but not sent: no consent, suppressed, nothing left to show.
+        case skipped
+    }
+
+    public var id: Int64
+    /// The automation's key (`abandoned_cart`, …).
+    public var automation: String
+    public var customer: String
+    /// What it is about: a cart id, an order number, `favorites`, `customer`.
+    public var subject: String
+    /// Seconds since 1970.
+    public var due: Double
+    public var state: State
+
+    public init(id: Int64, automation: String, customer: String, subject: String, due: Double, state: State) {
+        self.id = id
+        self.automation = automation
+        self.customer = customer
+        self.subject = subject
+        self.due = due
+        self.state = state
+    }
+}
+
+/// A change to the scheduled jobs that an event calls for, applied by the
+/// store in the event's transaction (`MailFacts.jobs`).
+public enum JobChange: Sendable, Hashable {
+    /// What to do when a job of the same automation, customer and subject is already scheduled.
+    public enum Timing: Sendable, Hashable {
+        /// The new time replaces the old (a cart touched again waits two hours from now).
+        case move
+        /// The earlier of the two stands (feedback: four weeks after shipping or one day after delivery).
+        case keepEarlier
+    }
+
+    /// Schedules a job at `due`. With `once`, nothing is scheduled when a
+    /// job for this subject was ever sent. With `minimumOrders`, only when
+    /// the customer has at least that many orders once the event's own
+    /// order is counted.
+    case schedule(automation: String, customer: String, subject: String, due: Double, timing: Timing, once: Bool = false, minimumOrders: Int? = nil)
+    /// Cancels the scheduled jobs of the automation for the customer (of one subject, or all).
+    case cancel(automation: String, customer: String, subject: String?)
+    /// Cancels the automation's scheduled jobs for the customer when none of
+    /// their favorites is left (removed, or bought).
+    case cancelWhenNoFavorites(automation: String, customer: String)
+}
