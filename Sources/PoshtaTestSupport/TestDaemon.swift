@@ -69,7 +69,8 @@ public final class TestDaemon: Sendable {
 
     /// `http://127.0.0.1:PORT` of the admin API, for `poshta queue … --admin`.
     public func adminURL() async throws -> String {
-        guard let address = await daemon.adminAddress(), let port = address.port else {
+        // Generous: at the start of a full run, a hundred daemons come up at once on two cores.
+        guard let address = await daemon.adminAddress(timeout: .seconds(45)), let port = address.port else {
             throw TestDaemonError(description: "the admin API did not come up")
         }
         return "http://127.0.0.1:\(port)"

@@ -273,12 +273,41 @@ public final class SQLiteShopStore: ShopStore {
                 db,
                 sql: "SELECT * FROM automation_job WHERE ? IS NULL OR customer = ? ORDER BY id DESC LIMIT ?",
                 arguments: [customer?.lowercased(), customer?.lowercased(), limit]
-            ).map { row in
-                AutomationJob(
-                    id: row["id"], automation: row["automation"], customer: row["customer"], subject: row["subject"],
-                    due: row["due"], state: AutomationJob.State(rawValue: row["state"]) ?? .scheduled)
-            }
+            ).map(Self.job)
         }
+    }
+
+    public func claimDueJobs(now: Double, limit: Int) async throws -> [AutomationJob] {
+        try await database.write { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE automation_job SET state = 'sending', updated = ?
+                    WHERE id IN (SELECT id FROM automation_job WHERE state = 'scheduled' AND due <= ? ORDER BY due, id LIMIT ?)
+                    RETURNING *
+                    """, arguments: [now, now, limit]
+            ).map(Self.job).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+        }
+    }
+
+    public func jobsInFlight() async throws -> [AutomationJob] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM automation_job WHERE state = 'sending' ORDER BY id").map(Self.job)
+        }
+    }
+
+    public func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, now: Double) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE automation_job SET state = ?, due = coalesce(?, due), updated = ? WHERE id = ?",
+                arguments: [state.rawValue, due, now, id])
+        }
+    }
+
+    static func job(_ row: Row) -> AutomationJob {
+        AutomationJob(
+            id: row["id"], automation: row["automation"], customer: row["customer"], subject: row["subject"],
+            due: row["due"], state: AutomationJob.State(rawValue: row["state"]) ?? .scheduled)
     }
 
     public func cart(_ id: String) async throws -> Cart? {

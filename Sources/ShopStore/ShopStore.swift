@@ -62,6 +62,14 @@ public protocol ShopStore: Sendable {
     /// The latest events, newest first.
     func events(limit: Int) async throws -> [ShopEvent]
 
+    /// Up to `limit` jobs due by `now`, earliest first, moved to `sending` in
+    /// the same transaction: two senders never claim the same job.
+    func claimDueJobs(now: Double, limit: Int) async throws -> [AutomationJob]
+    /// Jobs left in `sending`: after a crash, the spool says whether each got there.
+    func jobsInFlight() async throws -> [AutomationJob]
+    /// Ends a claimed job: `sent`, `skipped`, or back to `scheduled` at `due` (a failure to retry).
+    func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, now: Double) async throws
+
     /// The customer's automation jobs, newest first (all customers when nil).
     func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob]
     func cart(_ id: String) async throws -> Cart?

@@ -156,3 +156,33 @@ struct AutomationJobStoreTests {
         #expect(try await store.cart("c-7") == nil)
     }
 }
+
+/// Claiming due jobs: each job once, in due order, never early.
+@Suite("automation jobs: claiming the due ones")
+struct AutomationJobClaimTests {
+    @Test("due jobs are claimed once, earliest first, none before its time; a claimed job ends sent, skipped or rescheduled")
+    func claims() async throws {
+        let directory = try TemporaryDirectory(prefix: "poshta-claims")
+        let store = try SQLiteShopStore(path: directory.path + "/store.sqlite")
+        var facts = MailFacts(now: 0)
+        facts.jobs = (1...60).map { index in
+            .schedule(automation: "abandoned_cart", customer: "c\(index)@example.com", subject: "cart", due: Double(1_000 + index), timing: .move)
+        }
+        _ = try await store.record(facts)
+        #expect(try await store.claimDueJobs(now: 1_000.5, limit: 10).isEmpty)
+        // Two senders at once: 40 due jobs between them, none twice.
+        async let first = store.claimDueJobs(now: 1_040, limit: 25)
+        async let second = store.claimDueJobs(now: 1_040, limit: 25)
+        let claimed = try await first + second
+        #expect(claimed.count == 40 && Set(claimed.map(\.id)).count == 40)
+        #expect(try await store.claimDueJobs(now: 1_040, limit: 25).isEmpty)
+        #expect(try await store.jobsInFlight().count == 40)
+        let job = try #require(claimed.min { $0.due < $1.due })
+        #expect(job.due == 1_001)
+        try await store.finishJob(job.id, as: .sent, due: nil, now: 1_041)
+        try await store.finishJob(claimed[1].id, as: .scheduled, due: 2_000, now: 1_041)
+        #expect(try await store.jobsInFlight().count == 38)
+        #expect(try await store.claimDueJobs(now: 1_999, limit: 100).count == 20)
+        #expect(try await store.claimDueJobs(now: 2_000, limit: 100).map(\.id) == [claimed[1].id])
+    }
+}

@@ -82,17 +82,14 @@ struct ShopEnrichmentTests {
     @Test("an order confirmation is kept: a later message with X-Shop-Order gets its related products, in the customer's locale, in the layout")
     func orderAndLayout() async throws {
         let daemon = try await ShopMailTests.shopDaemon()
-        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
-        let confirmation = try await client.sendMail(
-            from: "shop@romashka.example", to: ["maria.georgieva@abv.bg"],
-            message: "X-Shop-Template: order_paid\r\nX-Shop-Locale: bg\r\nContent-Type: application/json\r\n\r\n\(try ShopMailTests.orderData())\r\n")
+        let confirmation = try await ShopMailTests.send(
+            try ShopMailTests.orderPaid(locale: "bg"), to: ["maria.georgieva@abv.bg"], port: daemon.port())
         #expect(confirmation.code == 250, "\(confirmation)")
         // No X-Shop-Locale now: the customer's locale from the confirmation is used.
-        let reply = try await client.sendMail(
-            from: "shop@romashka.example", to: ["maria.georgieva@abv.bg"],
-            message: "From: shop@romashka.example\r\nTo: maria.georgieva@abv.bg\r\nSubject: Shipped\r\nX-Shop-Blocks: related\r\nX-Shop-Order: RM-10482\r\nX-Shop-Layout: default\r\n\r\nYour parcel is on its way.\r\n\r\nTrack it: <https://romashka.example/t/1>\r\n")
+        let reply = try await ShopMailTests.send(
+            "From: shop@romashka.example\r\nTo: maria.georgieva@abv.bg\r\nSubject: Shipped\r\nX-Shop-Blocks: related\r\nX-Shop-Order: RM-10482\r\nX-Shop-Layout: default\r\n\r\nYour parcel is on its way.\r\n\r\nTrack it: <https://romashka.example/t/1>\r\n",
+            to: ["maria.georgieva@abv.bg"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
-        await client.close()
         let files = try await daemon.waitForOutbox(count: 2)
         var mails: [[String: Any]] = []
         for bytes in files.values { mails.append(try await read(bytes)) }

@@ -1,5 +1,6 @@
 import Foundation
 import PoshtaTestSupport
+import SMTPProtocol
 import ShopStore
 import Testing
 
@@ -56,6 +57,20 @@ struct ShopMailTests {
         object["coupon"] = nil
         // Pretty-printed: SMTP lines stop at 998 octets, and one line of JSON would pass that.
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]), as: UTF8.self)
+    }
+
+    /// `order_paid` with the sample's data as the shop sends it, in `locale` if given.
+    static func orderPaid(locale: String? = nil) throws -> String {
+        "X-Shop-Template: order_paid\r\n" + (locale.map { "X-Shop-Locale: \($0)\r\n" } ?? "")
+            + "Content-Type: application/json\r\n\r\n\(try orderData())\r\n"
+    }
+
+    /// Sends one message from the shop over SMTP, on a connection of its own; the reply to DATA.
+    static func send(_ message: String, to recipients: [String], port: Int) async throws -> SMTPReply {
+        let client = try await TestSMTPClient.afterEHLO(port: port)
+        let reply = try await client.sendMail(from: "shop@romashka.example", to: recipients, message: message)
+        await client.close()
+        return reply
     }
 
     /// Subject, parts and structure of a message, read by Python's email package.
@@ -158,12 +173,8 @@ struct ShopMailTests {
     @Test("a locale without templates falls back to the default, with a log line; the mail still goes")
     func unknownLocale() async throws {
         let daemon = try await daemon()
-        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
-        let reply = try await client.sendMail(
-            from: "shop@romashka.example", to: ["maria@example.bg"],
-            message: "X-Shop-Template: order_paid\r\nX-Shop-Locale: de\r\nContent-Type: application/json\r\n\r\n\(try Self.orderData())\r\n")
+        let reply = try await Self.send(try Self.orderPaid(locale: "de"), to: ["maria@example.bg"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
-        await client.close()
         try await daemon.waitForLog("template order_paid: no templates for locale de; rendered in en")
         let mail = try await read(try #require(try await daemon.waitForOutbox(count: 1).values.first))
         #expect(mail["subject"]?.contains("RM-10482") == true && mail["subject"]?.contains("Поръчка") == false, "\(mail)")

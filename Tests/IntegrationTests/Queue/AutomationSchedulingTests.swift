@@ -30,12 +30,9 @@ struct AutomationSchedulingTests {
         #expect(try await store.cart("c-7")?.checkoutURL == "https://romashka.example/c/7")
 
         // The order comes as an order confirmation over SMTP: an order.placed too.
-        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
-        let reply = try await client.sendMail(
-            from: "shop@romashka.example", to: ["maria.georgieva@abv.bg"],
-            message: "X-Shop-Template: order_paid\r\nX-Shop-Locale: bg\r\nContent-Type: application/json\r\n\r\n\(try ShopMailTests.orderData())\r\n")
+        let reply = try await ShopMailTests.send(
+            try ShopMailTests.orderPaid(locale: "bg"), to: ["maria.georgieva@abv.bg"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
-        await client.close()
         // The sample's customer is maria.georgieva@abv.bg: her jobs, and Maria's cart job untouched.
         jobs = try await store.automationJobs(customer: "maria.georgieva@abv.bg", limit: 20)
         #expect(Set(jobs.map(\.automation)) == ["inactive_reminder", "purchase_anniversary"], "\(jobs)")

@@ -124,12 +124,10 @@ struct ShopSubmissionAPITests {
                 sku: "CER-TPT-BLU", names: ["en": "Blue clay teapot"], price: 64, currency: "BGN",
                 url: "https://romashka.example/teapot", stock: 5, trackInventory: true, minQuantity: 3)
         ])
-        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
-        let reply = try await client.sendMail(
-            from: "shop@romashka.example", to: ["events@mail.test"],
-            message: "Subject: e\r\nX-Shop-Event: stock.changed\r\nContent-Type: application/json\r\n\r\n{\"sku\": \"CER-TPT-BLU\", \"stock\": 3}\r\n")
+        let reply = try await ShopMailTests.send(
+            "Subject: e\r\nX-Shop-Event: stock.changed\r\nContent-Type: application/json\r\n\r\n{\"sku\": \"CER-TPT-BLU\", \"stock\": 3}\r\n",
+            to: ["events@mail.test"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
-        await client.close()
         let url = try await daemon.adminURL() + "/v1/events"
         let token = try daemon.adminToken
         // Still low: nothing new. Then out: one more.
@@ -168,12 +166,8 @@ struct ShopSubmissionAPITests {
         let customer = try #require(try await store.customer("maria@example.bg"))
         #expect(customer.orderCount == 1 && customer.locale == "bg" && customer.name == "Мария")
         // No X-Shop-Locale: the locale the customer registered with.
-        let client = try await TestSMTPClient.afterEHLO(port: daemon.port())
-        let reply = try await client.sendMail(
-            from: "shop@romashka.example", to: ["maria@example.bg"],
-            message: "X-Shop-Template: order_paid\r\nContent-Type: application/json\r\n\r\n\(try ShopMailTests.orderData())\r\n")
+        let reply = try await ShopMailTests.send(try ShopMailTests.orderPaid(), to: ["maria@example.bg"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
-        await client.close()
         try await daemon.waitForLog("template=order_paid, locale=bg")
         try await daemon.stop()
     }
