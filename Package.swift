@@ -129,7 +129,10 @@ let package = Package(
         ),
         // The shop's template messages made into finished mails on intake.
         // Marketing automations: which jobs the shop's events schedule and cancel.
-        .target(name: "Automations", dependencies: ["ShopStore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Automations",
+            dependencies: ["ShopStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "ShopMail",
             dependencies: [

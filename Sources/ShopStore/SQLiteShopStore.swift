@@ -610,6 +610,10 @@ public final class SQLiteShopStore: ShopStore {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO suppression (email, reason, time) VALUES (?, ?, ?)",
                 arguments: [email, reason, now])
+            // At once, not at send time: nothing more is scheduled for them.
+            try db.execute(
+                sql: "UPDATE automation_job SET state = 'cancelled', updated = ? WHERE customer = ? AND state = 'scheduled'",
+                arguments: [now, email.lowercased()])
         }
     }
 

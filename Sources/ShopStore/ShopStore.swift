@@ -76,7 +76,8 @@ public protocol ShopStore: Sendable {
     /// The customer's favorite skus, oldest first.
     func favorites(of customer: String) async throws -> [String]
 
-    /// No more marketing mail to this address (unsubscribed, hard bounce).
+    /// No more marketing mail to this address (unsubscribed, hard bounce):
+    /// its scheduled automation jobs are cancelled in the same transaction.
     func suppress(_ email: String, reason: String, now: Double) async throws
     func isSuppressed(_ email: String) async throws -> Bool
 }

@@ -186,3 +186,28 @@ struct AutomationJobClaimTests {
         #expect(try await store.claimDueJobs(now: 2_000, limit: 100).map(\.id) == [claimed[1].id])
     }
 }
+
+/// An unsubscribe takes effect at once: the scheduled jobs go with it.
+@Suite("suppression cancels the scheduled jobs")
+struct SuppressionJobTests {
+    @Test("suppressing an address cancels its scheduled jobs, not other customers' nor its sent ones")
+    func suppression() async throws {
+        let directory = try TemporaryDirectory(prefix: "poshta-suppress")
+        let store = try SQLiteShopStore(path: directory.path + "/store.sqlite")
+        var facts = MailFacts(now: 0)
+        facts.jobs = [
+            .schedule(automation: "abandoned_cart", customer: "a@example.com", subject: "c1", due: 10, timing: .move),
+            .schedule(automation: "inactive_reminder", customer: "a@example.com", subject: "customer", due: 500, timing: .move),
+            .schedule(automation: "abandoned_cart", customer: "b@example.com", subject: "c2", due: 10, timing: .move),
+        ]
+        _ = try await store.record(facts)
+        let sent = try #require(try await store.claimDueJobs(now: 10, limit: 1).first)
+        try await store.finishJob(sent.id, as: .sent, due: nil, now: 11)
+        try await store.suppress("A@example.com", reason: "one-click unsubscribe", now: 20)
+        #expect(try await store.isSuppressed("a@example.com"))
+        let states = try await store.automationJobs(customer: nil, limit: 10).map { "\($0.customer) \($0.automation) \($0.state)" }
+        let expectedFirst = sent.customer == "a@example.com" ? "a@example.com abandoned_cart sent" : "a@example.com abandoned_cart cancelled"
+        #expect(states.contains(expectedFirst) && states.contains("a@example.com inactive_reminder cancelled"), "\(states)")
+        #expect(states.contains { $0.hasPrefix("b@example.com abandoned_cart") && !$0.hasSuffix("cancelled") }, "\(states)")
+    }
+}
