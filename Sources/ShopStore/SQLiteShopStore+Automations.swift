@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// Automation jobs, carts and favorites.
+extension SQLiteShopStore {
+    public func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM automation_job WHERE ? IS NULL OR customer = ? ORDER BY id DESC LIMIT ?",
+                arguments: [customer?.lowercased(), customer?.lowercased(), limit]
+            ).map(Self.job)
+        }
+    }
+
+    public func claimDueJobs(now: Double, limit: Int) async throws -> [AutomationJob] {
+        try await database.write { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE automation_job SET state = 'sending', updated = ?
+                    WHERE id IN (SELECT id FROM automation_job WHERE state = 'scheduled' AND due <= ? ORDER BY due, id LIMIT ?)
+                    RETURNING *
+                    """, arguments: [now, now, limit]
+            ).map(Self.job).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+        }
+    }
+
+    public func jobsInFlight() async throws -> [AutomationJob] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM automation_job WHERE state = 'sending' ORDER BY id").map(Self.job)
+        }
+    }
+
+    public func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, now: Double) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE automation_job SET state = ?, due = coalesce(?, due), updated = ? WHERE id = ?",
+                arguments: [state.rawValue, due, now, id])
+        }
+    }
+
+    static func job(_ row: Row) -> AutomationJob {
+        AutomationJob(
+            id: row["id"], automation: row["automation"], customer: row["customer"], subject: row["subject"],
+            due: row["due"], state: AutomationJob.State(rawValue: row["state"]) ?? .scheduled)
+    }
+
+    public func cart(_ id: String) async throws -> Cart? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM cart WHERE id = ?", arguments: [id]).map { row in
+                Cart(
+                    id: row["id"], customer: row["customer"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
+                    checkoutURL: row["checkout_url"], updated: row["updated"])
+            }
+        }
+    }
+
+    public func favorites(of customer: String) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT sku FROM favorite WHERE customer = ? ORDER BY added, sku", arguments: [customer.lowercased()])
+        }
+    }
+
+    public func customer(_ email: String) async throws -> Customer? {
+        try await database.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email.lowercased()]).map { row in
+                Customer(
+                    email: row["email"], name: row["name"], locale: row["locale"],
+                    marketingConsent: row["marketing_consent"], orderCount: row["order_count"], lastOrder: row["last_order"])
+            }
+        }
+    }
+
+    @discardableResult
+    public func recordOrder(_ order: Order) async throws -> Bool {
+        try await database.write { db in try Self.recordOrder(order, in: db) }
+    }
+
+    @discardableResult
+    static func recordOrder(_ order: Order, in db: Database) throws -> Bool {
+        let isNew = try Bool.fetchOne(db, sql: "SELECT 1 FROM shop_order WHERE number = ?", arguments: [order.number]) == nil
+        try db.execute(
+            sql: """
+                INSERT INTO shop_order (number, email, items, total, currency, status, placed) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(number) DO UPDATE SET
+                    items = excluded.items, total = coalesce(excluded.total, total),
+                    currency = coalesce(excluded.currency, currency), status = coalesce(excluded.status, status)
+                """,
+            arguments: [
+                order.number, order.email, try json(order.items), order.total, order.currency, order.status, order.placed,
+            ])
+        if isNew {
+            try db.execute(
+                sql: """
+                    INSERT INTO customer (email, order_count, last_order) VALUES (?, 1, ?)
+                    ON CONFLICT(email) DO UPDATE SET
+                        order_count = order_count + 1, last_order = max(coalesce(last_order, 0), excluded.last_order)
+                    """, arguments: [order.email, order.placed])
+            let sold = try db.cachedStatement(sql: "UPDATE product SET units_sold = units_sold + ? WHERE sku = ?")
+            for item in order.items { try sold.execute(arguments: [item.quantity, item.sku]) }
+        }
+        return isNew
+    }
+
+    public func order(_ number: String) async throws -> Order? {
+        try await database.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [number]).map { row in
+                Order(
+                    number: row["number"], email: row["email"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
+                    total: row["total"], currency: row["currency"], status: row["status"], placed: row["placed"])
+            }
+        }
+    }
+
+    @discardableResult
+    public func setOrderStatus(_ number: String, status: String) async throws -> Bool {
+        try await database.write { db in try Self.setOrderStatus(number, status: status, in: db) }
+    }
+
+    static func setOrderStatus(_ number: String, status: String, in db: Database) throws -> Bool {
+        try db.execute(sql: "UPDATE shop_order SET status = ? WHERE number = ?", arguments: [status, number])
+        return db.changesCount > 0
+    }
+}
