@@ -32,7 +32,7 @@ extension ShopMessageTransformer {
             throw Self.reject("the message has no text/plain or text/html part to put the blocks or the layout in")
         }
         let customer = message.transaction.recipients.first?.description ?? ""
-        let locale = await chooseLocale(parsed, customer: customer, for: "enrichment")
+        let locale = await chooseLocale(parsed, customers: [customer], for: "enrichment")
         var data: [String: Any] = [:]
         do {
             try await addEnrichmentBlocks(to: &data, request: request, customer: customer, locale: locale)

@@ -55,7 +55,8 @@ public struct ShopMessageTransformer: MessageTransformer {
         var data = try Self.data(of: parsed)
         let adminRecipients = try administrators(for: message, key: key, kind: schema.kind)
         let recipient = adminRecipients?.first?.description ?? message.transaction.recipients.first?.description ?? ""
-        let locale = await chooseLocale(parsed, customer: recipient, for: "template \(key)")
+        let customerEmail = (data["customer"] as? [String: Any])?["email"] as? String
+        let locale = await chooseLocale(parsed, customers: [customerEmail ?? "", recipient], for: "template \(key)")
         // Nothing is written for data that will be refused.
         let missing = schema.missingFields(in: data)
         guard missing.isEmpty else { throw Self.reject(TemplateError.missingFields(key: key, fields: missing).description) }
@@ -102,12 +103,16 @@ public struct ShopMessageTransformer: MessageTransformer {
         return admins
     }
 
-    /// The locale to write in: `X-Shop-Locale`, else the customer's, else the
-    /// default; a locale without templates falls back, with a log line.
-    func chooseLocale(_ parsed: MIMEMessage, customer: String, for what: String) async -> String {
+    /// The locale to write in: `X-Shop-Locale`, else the customer's (the
+    /// first of `customers` the store knows a locale for: the data's
+    /// `customer.email`, the recipient), else the default; a locale without
+    /// templates falls back, with a log line.
+    func chooseLocale(_ parsed: MIMEMessage, customers: [String], for what: String) async -> String {
         var requested = parsed.header("X-Shop-Locale")?.trimmingCharacters(in: .whitespaces).lowercased()
-        if requested == nil, !customer.isEmpty, let store {
-            requested = (try? await store.customer(customer))?.locale
+        if let store {
+            for customer in customers where requested == nil && !customer.isEmpty {
+                requested = (try? await store.customer(customer))?.locale
+            }
         }
         let locale = renderer.locale(for: requested)
         if let requested, requested != locale {
