@@ -101,6 +101,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The public one-click unsubscribe page of the marketing mails.
+        .target(
+            name: "UnsubscribeWeb",
+            dependencies: [
+                "Automations", "ShopStore", "Templates",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         // The admin HTTP API (queue, stats, /metrics) behind a bearer token.
         .target(
             name: "AdminAPI",
@@ -146,7 +157,7 @@ let package = Package(
             name: "PoshtaApp",
             dependencies: [
                 "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME", "AdminAPI", "Templates", "ShopStore", "ShopMail",
-                "Automations",
+                "Automations", "UnsubscribeWeb",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -222,7 +233,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore"],
+            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore", "Automations"],
             swiftSettings: swiftSettings
         ),
     ]

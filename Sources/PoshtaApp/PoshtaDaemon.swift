@@ -7,6 +7,8 @@ public import NIOCore
 import NIOPosix
 import SMTPServer
 import ShopMail
+import UnsubscribeWeb
+import Automations
 import ShopStore
 import Templates
 import ServiceLifecycle
@@ -67,6 +69,13 @@ public final class PoshtaDaemon: Sendable {
             throw StartupError("\(error) — fix the template or check it with `poshta template check`")
         }
         let shop = configuration.shop
+        let unsubscribeTokens: UnsubscribeTokens?
+        do {
+            unsubscribeTokens = try loadUnsubscribeTokens(configuration, logger: logger)
+        } catch {
+            spool.close()
+            throw error
+        }
         let transformer = ShopMessageTransformer(
             templates: templates, store: store,
             settings: ShopMailSettings(
@@ -76,7 +85,8 @@ public final class PoshtaDaemon: Sendable {
                 disabled: Set(configuration.notifications.disabled),
                 unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
                 coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
-                adminProductURL: shop.adminProductURL, automations: configuration.marketing),
+                adminProductURL: shop.adminProductURL, automations: configuration.marketing,
+                unsubscribeMailbox: configuration.unsubscribe.mailbox, unsubscribeTokens: unsubscribeTokens),
             logger: logger)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let tls: TLSCertificateStore?
@@ -117,18 +127,42 @@ public final class PoshtaDaemon: Sendable {
             admin.listening(at: address)
             logger.notice("admin API on http://\(AdminEndpoint.text(address))/ (queue, stats, /metrics)")
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SpoolService(spool: spool)), .init(service: queueManager),
+            .init(service: ReloadService(tls: tls, templates: templates, logger: logger)), .init(service: adminServer),
+        ]
+        if let unsubscribeTokens, let host = configuration.unsubscribe.host, let port = configuration.unsubscribe.port {
+            let page = UnsubscribeServer(
+                host: host, port: port, tokens: unsubscribeTokens, store: store, shopName: shop.name, logger: logger
+            ) { address in
+                logger.notice("unsubscribe page on http://\(AdminEndpoint.text(address))/u/ (public: \(configuration.unsubscribe.url)/)")
+            }
+            services.append(.init(service: page))
+        }
+        services.append(.init(service: server))
         // Services stop in reverse order: listeners first, the spool last.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: SpoolService(spool: spool)), .init(service: queueManager),
-                    .init(service: ReloadService(tls: tls, templates: templates, logger: logger)), .init(service: adminServer),
-                    .init(service: server),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         return PoshtaDaemon(
             configuration: configuration, spool: spool, server: server, group: group, admin: admin, logger: logger)
+    }
+
+    /// The unsubscribe links' signer, when marketing or its page is on: the
+    /// secret is made on the first start (mode 0600, like the admin token)
+    /// and kept, so that links in mail sent long ago still work.
+    static func loadUnsubscribeTokens(_ configuration: PoshtaConfiguration, logger: Logger) throws -> UnsubscribeTokens? {
+        guard configuration.marketing.enabled || configuration.unsubscribe.host != nil else { return nil }
+        let path = configuration.unsubscribe.secretFile
+        do {
+            let (secret, created) = try AdminToken.loadOrCreate(path: path)
+            if created { logger.notice("made the unsubscribe links' secret in \(path) (keep it: links in sent mail use it)") }
+            return UnsubscribeTokens(secret: Array(secret.value.utf8))
+        } catch {
+            throw StartupError("\(error) — check [marketing] secret_file")
+        }
     }
 
     /// The admin token, made on the first start (mode 0600).

@@ -21,13 +21,20 @@ public struct ShopMailSettings: Sendable {
     public var adminProductURL: String?
     /// `[marketing]`: which automations the shop's events schedule.
     public var automations: AutomationSettings
+    /// Mail to `local+TOKEN@domain` of this mailbox unsubscribes the token's address.
+    public var unsubscribeMailbox: String
+    /// Signs and reads the unsubscribe tokens; nil while marketing is off.
+    public var unsubscribeTokens: UnsubscribeTokens?
 
     public init(
         fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
         adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
         coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = [],
-        adminProductURL: String? = nil, automations: AutomationSettings = AutomationSettings(enabled: false)
+        adminProductURL: String? = nil, automations: AutomationSettings = AutomationSettings(enabled: false),
+        unsubscribeMailbox: String? = nil, unsubscribeTokens: UnsubscribeTokens? = nil
     ) {
+        self.unsubscribeMailbox = unsubscribeMailbox ?? "unsubscribe@\(hostname)"
+        self.unsubscribeTokens = unsubscribeTokens
         self.adminProductURL = adminProductURL
         self.automations = automations
         self.adminEmails = adminEmails

@@ -31,6 +31,7 @@ public struct ShopMessageTransformer: MessageTransformer {
     }
 
     public func transform(_ message: IncomingMessage) async throws(IntakeError) -> Transformation {
+        if let tokens = unsubscribeTokens(in: message) { return try await unsubscribe(tokens) }
         // Most mail is plain: look at the header block before parsing MIME.
         let block = HeaderBlock(scanning: message.content)
         if block.contains("X-Shop-Event") { return try await recordEvent(message) }

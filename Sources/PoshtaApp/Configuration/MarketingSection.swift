@@ -16,7 +16,7 @@ import Automations
 /// enabled = false
 /// ```
 enum MarketingSection {
-    static let keys = ["enabled"] + Automation.allCases.map(\.rawValue)
+    static let keys = ["enabled"] + UnsubscribeSection.keys + Automation.allCases.map(\.rawValue)
     static let automationKeys = ["enabled", "delay"]
 
     static func read(_ reader: TOMLTableReader) throws(ConfigurationError) -> AutomationSettings {

@@ -25,6 +25,8 @@ public struct PoshtaConfiguration: Sendable, Equatable {
     public var coupons: [String: CouponPolicy]
     /// `[marketing]`: the automations' switches and delays.
     public var marketing: AutomationSettings
+    /// `[marketing]`: the unsubscribe page, links, mailbox and secret.
+    public var unsubscribe: UnsubscribeSection
     /// Non-fatal remarks, for `poshta check-config` and the start-up log.
     public var warnings: [String]
 
@@ -101,6 +103,7 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         notifications = try NotificationsSection(reading: root.table("notifications"))
         coupons = try CouponsSection.read(root.table("coupons"), currency: shop.currency)
         marketing = try MarketingSection.read(root.table("marketing"))
+        unsubscribe = try UnsubscribeSection(reading: root.table("marketing"), shop: shop, hostname: server.hostname)
 
         var warnings: [String] = []
         for (offset, listener) in listeners.enumerated() where listener.mode == .submission && listener.tls == .none {

@@ -1,0 +1,50 @@
+import Foundation
+import Intake
+import SMTPProtocol
+
+/// Mail to the unsubscribe mailbox (`unsubscribe+TOKEN@…`, the mailto of
+/// every marketing mail's `List-Unsubscribe`): the token's address is
+/// suppressed at once and nothing is delivered. A token Poshta did not make
+/// is refused, so that nobody unsubscribes someone else.
+extension ShopMessageTransformer {
+    /// The tokens when every recipient is `local+TOKEN@domain` of the unsubscribe mailbox; nil otherwise.
+    func unsubscribeTokens(in message: IncomingMessage) -> [String]? {
+        guard settings.unsubscribeTokens != nil, !message.transaction.recipients.isEmpty else { return nil }
+        let mailbox = settings.unsubscribeMailbox.lowercased()
+        guard let at = mailbox.lastIndex(of: "@") else { return nil }
+        let local = mailbox[..<at] + "+"
+        let domain = mailbox[at...]
+        var tokens: [String] = []
+        for recipient in message.transaction.recipients {
+            let address = recipient.description
+            let lower = address.lowercased()
+            guard lower.hasPrefix(local), lower.hasSuffix(domain), lower.count > local.count + domain.count else { return nil }
+            // The token's case matters (base64url): cut it from the address as written.
+            let start = address.index(address.startIndex, offsetBy: local.count)
+            let end = address.index(address.endIndex, offsetBy: -domain.count)
+            tokens.append(String(address[start..<end]))
+        }
+        return tokens
+    }
+
+    func unsubscribe(_ tokens: [String]) async throws(IntakeError) -> Transformation {
+        guard let signer = settings.unsubscribeTokens, let store else { throw .spoolFailed("no shop store for unsubscribes") }
+        var addresses: [String] = []
+        for token in tokens {
+            guard let email = signer.email(in: token) else {
+                throw .rejected(SMTPReply(550, "5.1.1", "this unsubscribe address is not valid; use the link in the email you received"))
+            }
+            addresses.append(email)
+        }
+        do {
+            for email in addresses {
+                try await store.suppress(email, reason: "unsubscribed by mail", now: Date.now.timeIntervalSince1970)
+                logger.notice("unsubscribed <\(email)> (by mail): no more marketing mail, scheduled jobs cancelled")
+            }
+        } catch {
+            logger.error("unsubscribe: the shop store failed: \(error)")
+            throw .spoolFailed("shop store: \(error)")
+        }
+        return .handled("unsubscribed " + addresses.map { "<\($0)>" }.joined(separator: ", "))
+    }
+}
