@@ -31,45 +31,60 @@ public enum QuotedPrintable {
     /// Encodes `bytes`; the result ends with CRLF only when the data does.
     public static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         let input = Array(bytes)
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count + input.count / 8)
+        // Every byte of every mail body passes here: pointers, not
+        // bounds-checked arrays. A byte takes at most three octets, and a
+        // soft break at most three more before it.
+        return input.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: input.count * 6 + 3) { output, written in
+                written = encode(input, into: output)
+            }
+        }
+    }
+
+    /// The encoding loop; returns how many octets it wrote.
+    private static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let hex: (UInt8) -> UInt8 = { $0 < 10 ? $0 + 0x30 : $0 + 0x37 }  // 0-9, A-F
+        var out = 0
         var column = 0
         var index = 0
-        while index < input.count {
-            if input[index] == .cr, index + 1 < input.count, input[index + 1] == .lf {
-                output.append(.cr)
-                output.append(.lf)
+        let count = input.count
+        while index < count {
+            if input[index] == .cr, index + 1 < count, input[index + 1] == .lf {
+                output[out] = .cr
+                output[out + 1] = .lf
+                out += 2
                 column = 0
                 index += 2
                 continue
             }
             let next = index + 1
-            let lastOnLine =
-                next == input.count || (input[next] == .cr && next + 1 < input.count && input[next + 1] == .lf)
+            let lastOnLine = next == count || (input[next] == .cr && next + 1 < count && input[next + 1] == .lf)
             var literal = isLiteral(input, at: index, lastOnLine: lastOnLine, lineStart: column == 0)
             // The last byte of a line may use column 76; any other must leave room for the soft break's `=`.
             let room = lastOnLine ? maximumLineLength : maximumLineLength - 1
             if column + (literal ? 1 : 3) > room {
-                output.append(.equals)
-                output.append(.cr)
-                output.append(.lf)
+                output[out] = .equals
+                output[out + 1] = .cr
+                output[out + 2] = .lf
+                out += 3
                 column = 0
                 literal = isLiteral(input, at: index, lastOnLine: lastOnLine, lineStart: true)
             }
-            // Appended byte by byte: this loop runs once per byte of every mail body.
+            let byte = input[index]
             if literal {
-                output.append(input[index])
+                output[out] = byte
+                out += 1
                 column += 1
             } else {
-                let byte = input[index]
-                output.append(.equals)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
+                output[out] = .equals
+                output[out + 1] = hex(byte >> 4)
+                output[out + 2] = hex(byte & 0x0F)
+                out += 3
                 column += 3
             }
             index += 1
         }
-        return output
+        return out
     }
 
     /// Decodes quoted-printable text; never fails (see the type's notes on tolerance).
@@ -126,14 +141,15 @@ public enum QuotedPrintable {
     /// How the byte at `index` is written: itself, or `=XX`.
 
     /// `From ` at `index` (RFC 4155's mbox separator), checked byte by byte.
-    static func startsWithFrom(_ input: [UInt8], at index: Int) -> Bool {
+    static func startsWithFrom(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         index + 5 <= input.count && input[index] == UInt8(ascii: "F") && input[index + 1] == UInt8(ascii: "r")
             && input[index + 2] == UInt8(ascii: "o") && input[index + 3] == UInt8(ascii: "m")
             && input[index + 4] == .space
     }
 
     /// Whether the byte at `index` may stand as itself.
-    private static func isLiteral(_ input: [UInt8], at index: Int, lastOnLine: Bool, lineStart: Bool) -> Bool {
+    @inline(__always)
+    private static func isLiteral(_ input: UnsafeBufferPointer<UInt8>, at index: Int, lastOnLine: Bool, lineStart: Bool) -> Bool {
         let byte = input[index]
         var literal: Bool
         switch byte {
