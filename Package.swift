@@ -101,11 +101,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A Hummingbird router served as a service of the daemon: the admin API, the unsubscribe page.
+        .target(
+            name: "HTTPListener",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         // The public one-click unsubscribe page of the marketing mails.
         .target(
             name: "UnsubscribeWeb",
             dependencies: [
-                "Automations", "ShopStore", "Templates",
+                "Automations", "HTTPListener", "ShopStore", "Templates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,7 +126,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
+                "HTTPListener", "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

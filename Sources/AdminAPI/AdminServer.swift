@@ -1,3 +1,4 @@
+import HTTPListener
 import Hummingbird
 public import Logging
 public import NIOCore
@@ -10,8 +11,7 @@ public import Spool
 /// and `/metrics`, every request behind the bearer token. A service of the
 /// daemon's group; it stops with it.
 public struct AdminServer: Service {
-    private let application: any Service
-    private let address: String
+    private let listener: HTTPListener
 
     /// - Parameter onListening: called with the bound address once it
     ///   accepts connections (port 0 picks a free port; this says which).
@@ -29,31 +29,12 @@ public struct AdminServer: Service {
             AdminResponse.bytes(
                 try await MetricsExporter.shared.scrape(spool), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
-        // Hummingbird's own lines ("Server started and listening on …")
-        // would mix with the SMTP listeners' in the log; we write our own.
-        address = "\(host):\(port)"
-        var quiet = logger
-        quiet.logLevel = .warning
-        application = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "poshta"),
-            onServerRunning: { channel in
-                if let address = channel.localAddress { onListening(address) }
-            },
-            logger: quiet)
+        listener = HTTPListener(
+            router: router, host: host, port: port, serving: "the admin API", configurationKey: "[admin] address",
+            logger: logger, onListening: onListening)
     }
 
     public func run() async throws {
-        do {
-            try await application.run()
-        } catch {
-            throw AdminServerError(
-                description: "cannot serve the admin API on \(address): \(error) — check [admin] address")
-        }
+        try await listener.run()
     }
-}
-
-/// The admin API could not start or stopped; the text says where and why.
-public struct AdminServerError: Error, CustomStringConvertible {
-    public var description: String
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The real `poshta` binary run as a child process, for what only a separate
 /// process can show: SIGKILL in the middle of work, restart, exit codes.
-public final class DaemonProcess: @unchecked Sendable {
+public final class DaemonProcess: Sendable {
     private let process: ChildProcess
     public let logFile: String
 

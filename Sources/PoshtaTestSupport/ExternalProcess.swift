@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs a program (swaks, python3, the poshta binary) and collects its
 /// output, without blocking a concurrency thread while it runs.

@@ -52,7 +52,7 @@ public struct ShopEventInput: Sendable {
                     + Kind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.kind = kind
-        var reader = Reader(object: object, context: name)
+        let reader = Reader(object: object, context: name)
         id = try reader.optionalText("id")
         if let text = try reader.optionalText("time") {
             guard let date = try? Date(text, strategy: .iso8601) else {

@@ -1,5 +1,6 @@
 public import Automations
 import Foundation
+import HTTPListener
 import HTTPTypes
 import Hummingbird
 public import Logging
@@ -17,8 +18,7 @@ public import ShopStore
 /// It listens on `[marketing] unsubscribe_address`; the shop's web server
 /// forwards its public URL (`[marketing] unsubscribe_url`) here.
 public struct UnsubscribeServer: Service {
-    private let application: any Service
-    private let address: String
+    private let listener: HTTPListener
 
     public init(
         host: String, port: Int, tokens: UnsubscribeTokens, store: any ShopStore, shopName: String, logger: Logger,
@@ -39,25 +39,13 @@ public struct UnsubscribeServer: Service {
             logger.notice("unsubscribed <\(email)> (one-click): no more marketing mail, scheduled jobs cancelled")
             return Self.page(.done, shop: shopName, locale: try await store.customer(email)?.locale)
         }
-        address = "\(host):\(port)"
-        var quiet = logger
-        quiet.logLevel = .warning
-        application = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "poshta"),
-            onServerRunning: { channel in
-                if let address = channel.localAddress { onListening(address) }
-            },
-            logger: quiet)
+        listener = HTTPListener(
+            router: router, host: host, port: port, serving: "the unsubscribe page",
+            configurationKey: "[marketing] unsubscribe_address", logger: logger, onListening: onListening)
     }
 
     public func run() async throws {
-        do {
-            try await application.run()
-        } catch {
-            throw UnsubscribeServerError(
-                description: "cannot serve the unsubscribe page on \(address): \(error) — check [marketing] unsubscribe_address")
-        }
+        try await listener.run()
     }
 
     static func page(_ page: UnsubscribePage, shop: String, locale: String?) -> Response {
@@ -65,9 +53,4 @@ public struct UnsubscribeServer: Service {
             status: page.status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: page.html(shop: shop, locale: locale))))
     }
-}
-
-/// The unsubscribe page could not start; the text says where and why.
-public struct UnsubscribeServerError: Error, CustomStringConvertible {
-    public var description: String
 }
