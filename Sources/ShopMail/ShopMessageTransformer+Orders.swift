@@ -27,15 +27,10 @@ extension ShopMessageTransformer {
         }
         guard let order = data["order"] as? [String: Any], let number = order["number"].map({ "\($0)" }) else { return facts }
         if Self.orderConfirmations.contains(key) {
-            let items = (order["items"] as? [[String: Any]] ?? []).compactMap { line -> Order.Item? in
-                guard let sku = line["sku"].map({ "\($0)" }) else { return nil }
-                return Order.Item(
-                    sku: sku, name: line["name"] as? String, quantity: Self.number(line["quantity"]).map { Int($0) } ?? 1,
-                    price: Self.number(line["price"]))
-            }
+            let items = (order["items"] as? [[String: Any]] ?? []).filter { $0["sku"] != nil }.map(ShopEventInput.line)
             let placed = (order["date"] as? String).flatMap { try? Date($0, strategy: .iso8601) } ?? Date.now
             let kept = Order(
-                number: number, email: email, items: items, total: Self.number(order["total"]),
+                number: number, email: email, items: items, total: ShopEventInput.number(order["total"]),
                 currency: order["currency"] as? String, status: order["status"] as? String ?? "placed",
                 placed: placed.timeIntervalSince1970)
             facts.order = kept
@@ -70,16 +65,5 @@ extension ShopMessageTransformer {
         }
         facts.jobs = planner.changes(for: event, now: facts.now)
         return facts
-    }
-
-    /// A JSON number (or a numeric string) as a Double.
-    static func number(_ value: Any?) -> Double? {
-        switch value {
-        case let value as Double: value
-        case let value as Int: Double(value)
-        case let value as NSNumber: value.doubleValue
-        case let value as String: Double(value)
-        default: nil
-        }
     }
 }

@@ -115,13 +115,17 @@ public struct ShopEventInput: Sendable {
         }
     }
 
-
-    /// An order or cart line from its JSON object (the sku is checked already).
-    static func line(_ object: [String: Any]) -> Order.Item {
+    /// An order or cart line from its JSON object (the sku is checked already):
+    /// also what template messages say of their order's lines.
+    public static func line(_ object: [String: Any]) -> Order.Item {
         Order.Item(
             sku: object["sku"].map { "\($0)" } ?? "", name: object["name"] as? String,
             quantity: Reader.number(object["quantity"]).map { Int($0) } ?? 1, price: Reader.number(object["price"]))
     }
+
+    /// A JSON number (or a numeric string) as a Double; nil for anything
+    /// else, booleans included.
+    public static func number(_ value: Any?) -> Double? { Reader.number(value) }
 
     /// Reads the fields of one event, naming the event in every error.
     struct Reader {
