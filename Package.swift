@@ -221,6 +221,13 @@ let package = Package(
             name: "AutomationsTests", dependencies: ["Automations", "ShopStore", "PoshtaTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "MarketingTests",
+            dependencies: [
+                "ShopMail", "Automations", "ShopStore", "Intake", "Spool", "Templates", "MIME", "PoshtaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DeliveryTests",
             dependencies: [
                 "Delivery", "DNS", "MIME", "SMTPProtocol", "Spool", "PoshtaTestSupport",

@@ -44,11 +44,21 @@ public struct UnsubscribeTokens: Sendable {
         let token = token(for: email)
         let at = mailbox.lastIndex(of: "@") ?? mailbox.endIndex
         let mailto = mailbox[..<at] + "+" + token + mailbox[at...]
-        let url = base.hasSuffix("/") ? base + token : base + "/" + token
+        let url = Self.link(base, token)
         return [
             ("List-Unsubscribe", "<\(url)>, <mailto:\(mailto)>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
         ]
+    }
+
+    /// The one-click page's link for `email`: `base/TOKEN`, as in `List-Unsubscribe`
+    /// (and the templates' `{{unsubscribe_url}}`).
+    public func link(for email: String, url base: String) -> String {
+        Self.link(base, token(for: email))
+    }
+
+    static func link(_ base: String, _ token: String) -> String {
+        base.hasSuffix("/") ? base + token : base + "/" + token
     }
 
     private func mac(_ bytes: [UInt8]) -> [UInt8] {

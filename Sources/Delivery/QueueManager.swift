@@ -19,12 +19,19 @@ public final class QueueManager: Service, Sendable {
     private let cache: ConnectionCache
     private let recorder: OutcomeRecorder
     private let bouncer: Bouncer
+    private let onHardBounce: HardBounceObserver?
+
+    /// Told of each recipient refused for good by the receiving server (a
+    /// 5xx, not an expiry): the daemon suppresses marketing to it.
+    public typealias HardBounceObserver = @Sendable (_ recipient: String, _ envelope: SpoolEnvelope, _ reply: String) async -> Void
 
     /// - Throws: when the TLS contexts or the resolver cannot be set up
     ///   (a bad `ca_file`, an unreadable resolv.conf).
     public init(
-        configuration: DeliveryConfiguration, spool: Spool, eventLoopGroup: any EventLoopGroup, logger: Logger
+        configuration: DeliveryConfiguration, spool: Spool, eventLoopGroup: any EventLoopGroup, logger: Logger,
+        onHardBounce: HardBounceObserver? = nil
     ) throws {
+        self.onHardBounce = onHardBounce
         self.configuration = configuration
         self.spool = spool
         self.logger = logger
@@ -233,6 +240,11 @@ public final class QueueManager: Service, Sendable {
         }
         for (result, status) in lines {
             log(job, result, begun: begun, now: now, status: status)
+        }
+        if let onHardBounce {
+            for failure in failures where !failure.expired {
+                await onHardBounce(failure.result.recipient.address, envelope, failure.result.text)
+            }
         }
         if !failures.isEmpty {
             if envelope.sender.isEmpty {

@@ -1,3 +1,4 @@
+import Foundation
 import Accounts
 import AdminAPI
 import Delivery
@@ -69,13 +70,14 @@ public final class PoshtaDaemon: Sendable {
             throw StartupError("\(error) — fix the template or check it with `poshta template check`")
         }
         let shop = configuration.shop
-        let unsubscribeTokens: UnsubscribeTokens?
+        let unsubscribeTokens: UnsubscribeTokens
         do {
             unsubscribeTokens = try loadUnsubscribeTokens(configuration, logger: logger)
         } catch {
             spool.close()
             throw error
         }
+        let suppression = marketingSuppression(store: store, spool: spool, logger: logger)
         let transformer = ShopMessageTransformer(
             templates: templates, store: store,
             settings: ShopMailSettings(
@@ -86,9 +88,21 @@ public final class PoshtaDaemon: Sendable {
                 unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
                 coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
                 adminProductURL: shop.adminProductURL, automations: configuration.marketing,
-                unsubscribeMailbox: configuration.unsubscribe.mailbox, unsubscribeTokens: unsubscribeTokens),
-            logger: logger)
+                unsubscribeMailbox: configuration.unsubscribe.mailbox, unsubscribeTokens: unsubscribeTokens,
+                unsubscribeURL: configuration.unsubscribe.url),
+            logger: logger, suppression: suppression)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
+        let automations = AutomationSender(mail: transformer, intake: intake)
+        do {
+            // Before the queue manager runs: the spool still has every message it took before a crash.
+            try await automations.recover(
+                isOnSpool: { job in
+                    !(try await spool.inspector.ids(taggedWith: "job", value: AutomationSender.tag(job))).isEmpty
+                }, now: Date.now.timeIntervalSince1970)
+        } catch {
+            spool.close()
+            throw StartupError("cannot recover the automation jobs in \(configuration.shop.store): \(error)")
+        }
         let tls: TLSCertificateStore?
         do {
             tls = try loadCertificate(configuration)
@@ -104,7 +118,18 @@ public final class PoshtaDaemon: Sendable {
         do {
             queueManager = try QueueManager(
                 configuration: try configuration.deliveryConfiguration(), spool: spool,
-                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+            ) { recipient, envelope, reply in
+                // A marketing mail refused for good: that address gets no more.
+                guard let automation = envelope.tags["automation"] else { return }
+                do {
+                    try await suppression.suppress(
+                        recipient, reason: "hard bounce of \(automation): \(reply)", now: Date.now.timeIntervalSince1970)
+                    logger.notice("\(envelope.queueID): <\(recipient)> bounced a marketing mail (\(automation)): suppressed, no more marketing mail")
+                } catch {
+                    logger.error("\(envelope.queueID): cannot suppress <\(recipient)> after its hard bounce: \(error)")
+                }
+            }
         } catch {
             spool.close()
             throw error as? StartupError ?? StartupError("\(configuration.file): [delivery]: \(error)")
@@ -131,13 +156,16 @@ public final class PoshtaDaemon: Sendable {
             .init(service: SpoolService(spool: spool)), .init(service: queueManager),
             .init(service: ReloadService(tls: tls, templates: templates, logger: logger)), .init(service: adminServer),
         ]
-        if let unsubscribeTokens, let host = configuration.unsubscribe.host, let port = configuration.unsubscribe.port {
+        if let host = configuration.unsubscribe.host, let port = configuration.unsubscribe.port {
             let page = UnsubscribeServer(
-                host: host, port: port, tokens: unsubscribeTokens, store: store, shopName: shop.name, logger: logger
+                host: host, port: port, tokens: unsubscribeTokens, suppression: suppression, shopName: shop.name, logger: logger
             ) { address in
                 logger.notice("unsubscribe page on http://\(AdminEndpoint.text(address))/u/ (public: \(configuration.unsubscribe.url)/)")
             }
             services.append(.init(service: page))
+        }
+        if configuration.marketing.enabled {
+            services.append(.init(service: AutomationService(sender: automations, logger: logger)))
         }
         services.append(.init(service: server))
         // Services stop in reverse order: listeners first, the spool last.
@@ -150,11 +178,30 @@ public final class PoshtaDaemon: Sendable {
             configuration: configuration, spool: spool, server: server, group: group, admin: admin, logger: logger)
     }
 
-    /// The unsubscribe links' signer, when marketing or its page is on: the
-    /// secret is made on the first start (mode 0600, like the admin token)
-    /// and kept, so that links in mail sent long ago still work.
-    static func loadUnsubscribeTokens(_ configuration: PoshtaConfiguration, logger: Logger) throws -> UnsubscribeTokens? {
-        guard configuration.marketing.enabled || configuration.unsubscribe.host != nil else { return nil }
+    /// The suppression list of the daemon: what the store does, and the
+    /// customer's marketing mail still in the queue taken off it, logged.
+    static func marketingSuppression(store: any ShopStore, spool: Spool, logger: Logger) -> SuppressionList {
+        SuppressionList(store: store) { email, reason in
+            for automation in Automation.allCases {
+                do {
+                    let removed = try await spool.apply(
+                        .delete, to: QueueFilter(automation: automation.rawValue, customer: email),
+                        now: Date.now.timeIntervalSince1970, by: "unsubscribe (\(reason))")
+                    if !removed.messages.isEmpty {
+                        logger.notice("<\(email)>: \(removed.messages.count) queued \(automation.rawValue) mail(s) withdrawn: \(reason)")
+                    }
+                } catch {
+                    logger.error("<\(email)>: cannot withdraw queued \(automation.rawValue) mail: \(error)")
+                }
+            }
+        }
+    }
+
+    /// The unsubscribe links' signer, for every marketing mail (the shop's
+    /// own marketing templates too, with the automations off): the secret
+    /// is made on the first start (mode 0600, like the admin token) and
+    /// kept, so that links in mail sent long ago still work.
+    static func loadUnsubscribeTokens(_ configuration: PoshtaConfiguration, logger: Logger) throws -> UnsubscribeTokens {
         let path = configuration.unsubscribe.secretFile
         do {
             let (secret, created) = try AdminToken.loadOrCreate(path: path)

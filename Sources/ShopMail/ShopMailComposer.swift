@@ -21,13 +21,13 @@ public struct ShopMailComposer: Sendable {
 
     public func compose(
         _ mail: TemplateRenderer.Rendered, from: MIMEBuilder.Mailbox, to: [MIMEBuilder.Mailbox],
-        replyTo: [MIMEBuilder.Mailbox] = [], extraFields: [HeaderField] = [], now: Date = .now
+        replyTo: [MIMEBuilder.Mailbox] = [], extraFields: [HeaderField] = [], messageID: String? = nil, now: Date = .now
     ) throws(MIMEBuildError) -> [UInt8] {
         var builder = MIMEBuilder(
             from: from, to: to, subject: mail.subject, body: .alternative(text: mail.text, html: mail.html))
         builder.replyTo = replyTo
         builder.date = RFC5322Date.format(secondsSince1970: Int(now.timeIntervalSince1970))
-        builder.messageID = messageID()
+        builder.messageID = messageID ?? self.messageID()
         builder.extraFields = (mail.kind == .marketing ? [] : [HeaderField("Auto-Submitted", "auto-generated")]) + extraFields
         return try builder.build()
     }

@@ -25,14 +25,17 @@ public struct ShopMailSettings: Sendable {
     public var unsubscribeMailbox: String
     /// Signs and reads the unsubscribe tokens; nil while marketing is off.
     public var unsubscribeTokens: UnsubscribeTokens?
+    /// The public one-click page (`[marketing] unsubscribe_url`): a link is this, `/`, the token.
+    public var unsubscribeURL: String
 
     public init(
         fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
         adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
         coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = [],
         adminProductURL: String? = nil, automations: AutomationSettings = AutomationSettings(enabled: false),
-        unsubscribeMailbox: String? = nil, unsubscribeTokens: UnsubscribeTokens? = nil
+        unsubscribeMailbox: String? = nil, unsubscribeTokens: UnsubscribeTokens? = nil, unsubscribeURL: String? = nil
     ) {
+        self.unsubscribeURL = unsubscribeURL ?? "https://\(hostname)/unsubscribe"
         self.unsubscribeMailbox = unsubscribeMailbox ?? "unsubscribe@\(hostname)"
         self.unsubscribeTokens = unsubscribeTokens
         self.adminProductURL = adminProductURL

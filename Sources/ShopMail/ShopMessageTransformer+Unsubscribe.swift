@@ -1,5 +1,7 @@
 import Foundation
 import Intake
+import MIME
+import ShopStore
 import SMTPProtocol
 
 /// Mail to the unsubscribe mailbox (`unsubscribe+TOKEN@…`, the mailto of
@@ -28,7 +30,9 @@ extension ShopMessageTransformer {
     }
 
     func unsubscribe(_ tokens: [String]) async throws(IntakeError) -> Transformation {
-        guard let signer = settings.unsubscribeTokens, let store else { throw .spoolFailed("no shop store for unsubscribes") }
+        guard let signer = settings.unsubscribeTokens, let suppression else {
+            throw .spoolFailed("no shop store for unsubscribes")
+        }
         var addresses: [String] = []
         for token in tokens {
             guard let email = signer.email(in: token) else {
@@ -38,7 +42,7 @@ extension ShopMessageTransformer {
         }
         do {
             for email in addresses {
-                try await store.suppress(email, reason: "unsubscribed by mail", now: Date.now.timeIntervalSince1970)
+                try await suppression.suppress(email, reason: "unsubscribed by mail", now: Date.now.timeIntervalSince1970)
                 logger.notice("unsubscribed <\(email)> (by mail): no more marketing mail, scheduled jobs cancelled")
             }
         } catch {
@@ -46,5 +50,29 @@ extension ShopMessageTransformer {
             throw .spoolFailed("shop store: \(error)")
         }
         return .handled("unsubscribed " + addresses.map { "<\($0)>" }.joined(separator: ", "))
+    }
+}
+
+/// What every marketing mail gets: its unsubscribe link and the
+/// `List-Unsubscribe` fields, and the rule of who may be sent one.
+extension ShopMessageTransformer {
+    /// The link for `{{unsubscribe_url}}` and the two RFC 8058 fields for a
+    /// marketing mail to `email`; nil while no secret is loaded (marketing off).
+    func unsubscribeFields(for email: String) -> (link: String, fields: [HeaderField])? {
+        guard let tokens = settings.unsubscribeTokens else { return nil }
+        let fields = tokens.headers(for: email, url: settings.unsubscribeURL, mailbox: settings.unsubscribeMailbox)
+        return (tokens.link(for: email, url: settings.unsubscribeURL), fields.map { HeaderField($0.name, $0.value) })
+    }
+
+    /// Why `email` gets no marketing mail — unsubscribed or bounced, or no
+    /// consent (theirs as the shop last said, else `[marketing]
+    /// default_consent`) —, or nil when it may. Transactional mail never asks.
+    func marketingRefusal(for email: String, customer: Customer?) async throws -> String? {
+        guard let store else { return nil }
+        if try await store.isSuppressed(email) { return "<\(email)> is on the suppression list (unsubscribed or bounced)" }
+        guard customer?.marketingConsent ?? settings.automations.defaultConsent else {
+            return "<\(email)> has not consented to marketing mail"
+        }
+        return nil
     }
 }

@@ -1,3 +1,4 @@
+public import Automations
 import Foundation
 public import Intake
 public import Logging
@@ -19,13 +20,19 @@ public struct ShopMessageTransformer: MessageTransformer {
     let store: (any ShopStore)?
     let settings: ShopMailSettings
     let logger: Logger
+    /// Where an unsubscribe by mail goes: the store's list, and in the daemon the queue too.
+    let suppression: SuppressionList?
 
     /// The templates as they are now (they reload when their files change).
     var renderer: TemplateRenderer { templates.current }
 
-    public init(templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger) {
+    public init(
+        templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger,
+        suppression: SuppressionList? = nil
+    ) {
         self.templates = templates
         self.store = store
+        self.suppression = suppression ?? store.map { SuppressionList(store: $0) }
         self.settings = settings
         self.logger = logger
     }
@@ -56,6 +63,21 @@ public struct ShopMessageTransformer: MessageTransformer {
         var data = try Self.data(of: parsed)
         let adminRecipients = try administrators(for: message, key: key, kind: schema.kind)
         let recipient = adminRecipients?.first?.description ?? message.transaction.recipients.first?.description ?? ""
+        var unsubscribe: (link: String, fields: [HeaderField])?
+        if schema.kind == .marketing {
+            guard message.transaction.recipients.count == 1 else {
+                throw Self.reject("marketing template \(key) goes to one recipient at a time: its unsubscribe link is theirs")
+            }
+            do {
+                if let reason = try await marketingRefusal(for: recipient, customer: try await store?.customer(recipient)) {
+                    return .suppress(reason: "template \(key): \(reason)")
+                }
+            } catch {
+                logger.error("template \(key): the shop store failed: \(error)")
+                throw .spoolFailed("shop store: \(error)")
+            }
+            unsubscribe = unsubscribeFields(for: recipient)
+        }
         let customerEmail = (data["customer"] as? [String: Any])?["email"] as? String
         let locale = await chooseLocale(parsed, customers: [customerEmail ?? "", recipient], for: "template \(key)")
         // Nothing is written for data that will be refused.
@@ -72,16 +94,18 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
         let mail: TemplateRenderer.Rendered
         do {
-            mail = try renderer.render(key, locale: locale, data: data)
+            mail = try renderer.render(key, locale: locale, data: data, unsubscribeURL: unsubscribe?.link)
         } catch {
             throw Self.reject(error.description)
         }
         var envelope = message
         if let adminRecipients { envelope.transaction.recipients = adminRecipients }
-        let content = try build(mail, message: envelope, headers: parsed, data: data)
+        let content = try build(mail, message: envelope, headers: parsed, data: data, extraFields: unsubscribe?.fields ?? [])
         var tags = ["template": key]
+        // What an unsubscribe looks for to take the customer's waiting marketing mail off the queue.
+        if schema.kind == .marketing { tags["automation"] = key }
         if let order = (data["order"] as? [String: Any])?["number"] { tags["order"] = "\(order)" }
-        if !recipient.isEmpty { tags["customer"] = recipient }
+        if !recipient.isEmpty { tags["customer"] = recipient.lowercased() }
         return .replace(
             content: content, tags: tags, note: "template=\(key), locale=\(mail.locale)", recipients: adminRecipients)
     }
@@ -271,9 +295,11 @@ public struct ShopMessageTransformer: MessageTransformer {
     /// The outgoing message: From and Reply-To from the shop's message, else
     /// From `[shop]`; To as the shop wrote it, else the envelope's
     /// recipients (named with the customer's name when there is one); the
-    /// rendered parts; no X-Shop-* header is carried over.
+    /// rendered parts; `extraFields` (a marketing mail's List-Unsubscribe);
+    /// no X-Shop-* header is carried over.
     func build(
-        _ mail: TemplateRenderer.Rendered, message: IncomingMessage, headers: MIMEMessage, data: [String: Any]
+        _ mail: TemplateRenderer.Rendered, message: IncomingMessage, headers: MIMEMessage, data: [String: Any],
+        extraFields: [HeaderField] = []
     ) throws(IntakeError) -> [UInt8] {
         var to: [MIMEBuilder.Mailbox]
         if let value = headers.header("To") {
@@ -303,7 +329,8 @@ public struct ShopMessageTransformer: MessageTransformer {
             replyTo = list.map { MIMEBuilder.Mailbox($0.address, displayName: $0.displayName) }
         }
         do {
-            return try ShopMailComposer(hostname: settings.hostname).compose(mail, from: from, to: to, replyTo: replyTo)
+            return try ShopMailComposer(hostname: settings.hostname).compose(
+                mail, from: from, to: to, replyTo: replyTo, extraFields: extraFields)
         } catch {
             throw Self.reject("the rendered mail cannot be built: \(error)")
         }

@@ -22,8 +22,17 @@ public struct AutomationJob: Sendable, Hashable {
     /// Seconds since 1970.
     public var due: Double
     public var state: State
+    /// Why it was skipped or moved (`no consent`, `quiet hours`), if it was.
+    public var note: String?
+    /// Seconds since 1970 of the last change of state: when it was sent, for a sent job.
+    public var updated: Double?
 
-    public init(id: Int64, automation: String, customer: String, subject: String, due: Double, state: State) {
+    public init(
+        id: Int64, automation: String, customer: String, subject: String, due: Double, state: State, note: String? = nil,
+        updated: Double? = nil
+    ) {
+        self.note = note
+        self.updated = updated
         self.id = id
         self.automation = automation
         self.customer = customer

@@ -32,18 +32,28 @@ extension SQLiteShopStore {
         }
     }
 
-    public func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, now: Double) async throws {
+    public func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, note: String?, now: Double) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE automation_job SET state = ?, due = coalesce(?, due), updated = ? WHERE id = ?",
-                arguments: [state.rawValue, due, now, id])
+                sql: "UPDATE automation_job SET state = ?, due = coalesce(?, due), note = ?, updated = ? WHERE id = ?",
+                arguments: [state.rawValue, due, note, now, id])
+        }
+    }
+
+    public func jobsSent(to customer: String, since time: Double) async throws -> [Double] {
+        try await database.read { db in
+            try Double.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT updated FROM automation_job WHERE customer = ? AND state = 'sent' AND updated >= ? ORDER BY updated"),
+                arguments: [customer.lowercased(), time])
         }
     }
 
     static func job(_ row: Row) -> AutomationJob {
         AutomationJob(
             id: row["id"], automation: row["automation"], customer: row["customer"], subject: row["subject"],
-            due: row["due"], state: AutomationJob.State(rawValue: row["state"]) ?? .scheduled)
+            due: row["due"], state: AutomationJob.State(rawValue: row["state"]) ?? .scheduled, note: row["note"],
+            updated: row["updated"])
     }
 
     public func cart(_ id: String) async throws -> Cart? {
@@ -106,12 +116,23 @@ extension SQLiteShopStore {
 
     public func order(_ number: String) async throws -> Order? {
         try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [number]).map { row in
-                Order(
-                    number: row["number"], email: row["email"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
-                    total: row["total"], currency: row["currency"], status: row["status"], placed: row["placed"])
-            }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [number]).map(Self.order)
         }
+    }
+
+    public func latestOrder(of customer: String) async throws -> Order? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM shop_order WHERE email = ? ORDER BY placed DESC, number DESC LIMIT 1"),
+                arguments: [customer.lowercased()]
+            ).map(Self.order)
+        }
+    }
+
+    static func order(_ row: Row) -> Order {
+        Order(
+            number: row["number"], email: row["email"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
+            total: row["total"], currency: row["currency"], status: row["status"], placed: row["placed"])
     }
 
     @discardableResult

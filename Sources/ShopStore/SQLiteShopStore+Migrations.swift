@@ -125,6 +125,17 @@ extension SQLiteShopStore {
                     CREATE INDEX automation_job_key ON automation_job(customer, automation, subject);
                     """)
         }
+        migrator.registerMigration("v6: job notes, suppression by lower-case address") { db in
+            // Why a job was skipped or moved, for `poshta automation show`;
+            // the suppression list compared as the customers are: lower-case;
+            // the frequency cap's question (sent to whom, when) answered by an index.
+            try db.execute(
+                sql: """
+                    ALTER TABLE automation_job ADD COLUMN note TEXT;
+                    UPDATE OR REPLACE suppression SET email = lower(email);
+                    CREATE INDEX automation_job_sent ON automation_job(customer, state, updated);
+                    """)
+        }
         return migrator
     }
 }

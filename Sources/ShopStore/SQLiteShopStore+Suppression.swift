@@ -7,7 +7,7 @@ extension SQLiteShopStore {
         try await database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO suppression (email, reason, time) VALUES (?, ?, ?)",
-                arguments: [email, reason, now])
+                arguments: [email.lowercased(), reason, now])
             // At once, not at send time: nothing more is scheduled for them.
             try db.execute(
                 sql: "UPDATE automation_job SET state = 'cancelled', updated = ? WHERE customer = ? AND state = 'scheduled'",
@@ -17,7 +17,8 @@ extension SQLiteShopStore {
 
     public func isSuppressed(_ email: String) async throws -> Bool {
         try await database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email = ?", arguments: [email]) ?? false
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email = ?"), arguments: [email.lowercased()]) ?? false
         }
     }
 }

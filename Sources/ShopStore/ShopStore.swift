@@ -67,8 +67,14 @@ public protocol ShopStore: Sendable {
     func claimDueJobs(now: Double, limit: Int) async throws -> [AutomationJob]
     /// Jobs left in `sending`: after a crash, the spool says whether each got there.
     func jobsInFlight() async throws -> [AutomationJob]
-    /// Ends a claimed job: `sent`, `skipped`, or back to `scheduled` at `due` (a failure to retry).
-    func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, now: Double) async throws
+    /// Ends a claimed job: `sent`, `skipped`, or back to `scheduled` at `due`
+    /// (quiet hours, the frequency cap, a failure to retry), with the reason.
+    func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, note: String?, now: Double) async throws
+
+    /// When the customer's marketing mails went out, since `time` (for the frequency cap).
+    func jobsSent(to customer: String, since time: Double) async throws -> [Double]
+    /// The customer's most recent order.
+    func latestOrder(of customer: String) async throws -> Order?
 
     /// The customer's automation jobs, newest first (all customers when nil).
     func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob]

@@ -6,13 +6,13 @@ import Hummingbird
 public import Logging
 public import NIOCore
 public import ServiceLifecycle
-public import ShopStore
+import ShopStore
 
 /// The public one-click unsubscribe page of the marketing mails (RFC 8058):
 /// `POST /u/TOKEN` — what Gmail and Yahoo send for `List-Unsubscribe-Post:
 /// List-Unsubscribe=One-Click`, and what the page's button sends —
 /// suppresses the address at once (its scheduled automation jobs are
-/// cancelled in the same transaction); `GET /u/TOKEN` shows the page with
+/// cancelled in the same transaction, its queued marketing mail removed); `GET /u/TOKEN` shows the page with
 /// that button, and changes nothing, since link checkers follow links.
 ///
 /// It listens on `[marketing] unsubscribe_address`; the shop's web server
@@ -21,9 +21,10 @@ public struct UnsubscribeServer: Service {
     private let listener: HTTPListener
 
     public init(
-        host: String, port: Int, tokens: UnsubscribeTokens, store: any ShopStore, shopName: String, logger: Logger,
+        host: String, port: Int, tokens: UnsubscribeTokens, suppression: SuppressionList, shopName: String, logger: Logger,
         onListening: @escaping @Sendable (SocketAddress) -> Void
     ) {
+        let store = suppression.store
         let router = Router()
         router.get("/u/{token}") { _, context in
             let token = context.parameters.get("token") ?? ""
@@ -35,7 +36,7 @@ public struct UnsubscribeServer: Service {
         router.post("/u/{token}") { _, context in
             let token = context.parameters.get("token") ?? ""
             guard let email = tokens.email(in: token) else { return Self.page(.unknown, shop: shopName, locale: nil) }
-            try await store.suppress(email, reason: "one-click unsubscribe", now: Date.now.timeIntervalSince1970)
+            try await suppression.suppress(email, reason: "one-click unsubscribe", now: Date.now.timeIntervalSince1970)
             logger.notice("unsubscribed <\(email)> (one-click): no more marketing mail, scheduled jobs cancelled")
             return Self.page(.done, shop: shopName, locale: try await store.customer(email)?.locale)
         }

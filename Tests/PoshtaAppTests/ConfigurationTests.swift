@@ -317,7 +317,20 @@ struct ConfigurationTests: ConfigurationParsing {
             """)
         #expect(configuration.marketing == AutomationSettings(
             enabled: true, disabled: [.loyaltyThanks], delays: [.abandonedCart: AutomationDelay(3, .hours)], orderRelatedMode: .separate))
+        let manners = try parse("""
+            [shop]
+            time_zone = "Europe/Skopje"
+            [marketing]
+            default_consent = false
+            max_per_day = 2
+            quiet_hours = "22:00-07:30"
+            """).marketing
+        #expect(!manners.defaultConsent && manners.frequencyCap == FrequencyCap(maxPerDay: 2))
+        #expect(manners.quietHours == QuietHours(start: 22 * 60, end: 7 * 60 + 30) && manners.timeZone.identifier == "Europe/Skopje")
         for (text, message) in [
+            ("[marketing]\nquiet_hours = \"late\"\n", "marketing.quiet_hours: \"late\" is not a window of the day"),
+            ("[marketing]\nmax_per_day = -1\n", "marketing.max_per_day"),
+            ("[shop]\ntime_zone = \"Mars/Olympus\"\n", "shop.time_zone: \"Mars/Olympus\" is not a time zone"),
             ("[marketing.abandoned_cart]\ndelay = \"soon\"\n", "marketing.abandoned_cart.delay: \"soon\" is not a delay"),
             ("[marketing.order_related]\nmode = \"both\"\n", "marketing.order_related.mode"),
             ("[marketing.black_friday]\ndelay = \"1d\"\n", "unknown key \"black_friday\" in [marketing]"),

@@ -5,6 +5,9 @@ import Automations
 /// ```toml
 /// [marketing]
 /// enabled = true
+/// default_consent = true         # customers the shop said nothing about may get marketing
+/// max_per_day = 1                # per customer, in any 24 hours; 0: no cap
+/// quiet_hours = "21:00-08:00"    # in [shop] time_zone; default: none
 ///
 /// [marketing.order_related]
 /// mode = "separate"              # or "merge" (the default): in the order confirmation
@@ -16,12 +19,22 @@ import Automations
 /// enabled = false
 /// ```
 enum MarketingSection {
-    static let keys = ["enabled"] + UnsubscribeSection.keys + Automation.allCases.map(\.rawValue)
+    static let keys = ["enabled", "default_consent", "max_per_day", "quiet_hours"] + UnsubscribeSection.keys + Automation.allCases.map(\.rawValue)
     static let automationKeys = ["enabled", "delay"]
 
-    static func read(_ reader: TOMLTableReader) throws(ConfigurationError) -> AutomationSettings {
+    static func read(_ reader: TOMLTableReader, shop: ShopSection) throws(ConfigurationError) -> AutomationSettings {
         try reader.checkKeys(keys, in: "[marketing]")
-        var settings = AutomationSettings(enabled: try reader.bool("enabled", default: false))
+        var settings = AutomationSettings(
+            enabled: try reader.bool("enabled", default: false),
+            defaultConsent: try reader.bool("default_consent", default: true),
+            frequencyCap: FrequencyCap(maxPerDay: try reader.int("max_per_day", default: 1, in: 0...1_000)),
+            timeZone: shop.timeZone)
+        if let text = try reader.string("quiet_hours"), !text.isEmpty {
+            guard let hours = QuietHours(parsing: text) else {
+                throw reader.error("quiet_hours", "\"\(text)\" is not a window of the day; expected e.g. \"21:00-08:00\"")
+            }
+            settings.quietHours = hours
+        }
         for automation in Automation.allCases where reader.contains(automation.rawValue) {
             let table = try reader.table(automation.rawValue)
             try table.checkKeys(

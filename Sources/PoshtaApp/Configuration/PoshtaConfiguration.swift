@@ -102,7 +102,7 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         shop = try ShopSection(reading: root.table("shop"), hostname: server.hostname, spool: server.spool)
         notifications = try NotificationsSection(reading: root.table("notifications"))
         coupons = try CouponsSection.read(root.table("coupons"), currency: shop.currency)
-        marketing = try MarketingSection.read(root.table("marketing"))
+        marketing = try MarketingSection.read(root.table("marketing"), shop: shop)
         unsubscribe = try UnsubscribeSection(reading: root.table("marketing"), shop: shop, hostname: server.hostname)
 
         var warnings: [String] = []

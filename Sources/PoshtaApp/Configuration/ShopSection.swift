@@ -1,3 +1,5 @@
+public import Foundation
+
 /// `[shop]`: who the shop's mails come from and what they show, and where
 /// its templates are.
 public struct ShopSection: Sendable, Equatable {
@@ -32,12 +34,15 @@ public struct ShopSection: Sendable, Equatable {
     public var eventsAddress: String
     /// The shop store (catalog, coupons, …), absolute (key `store`, default `store.sqlite` in the spool folder).
     public var store: String
+    /// Where the shop's clock hangs, for the automations' quiet hours (key
+    /// `time_zone`, an IANA name like "Europe/Sofia"; default the machine's).
+    public var timeZone: TimeZone
 }
 
 extension ShopSection {
     static let keys = [
         "name", "url", "logo_url", "from", "email", "phone", "address", "currency", "default_locale", "admin_emails",
-        "admin_product_url", "templates", "store", "events_address",
+        "admin_product_url", "templates", "store", "events_address", "time_zone",
     ]
 
     init(reading reader: TOMLTableReader, hostname: String, spool: String) throws(ConfigurationError) {
@@ -74,6 +79,14 @@ extension ShopSection {
         eventsAddress = try reader.nonEmptyString("events_address", default: "events@\(hostname)")
         guard Self.isAddress(eventsAddress) else {
             throw reader.error("events_address", "\"\(eventsAddress)\" is not an address like events@shop.example")
+        }
+        if let name = try reader.string("time_zone") {
+            guard let zone = TimeZone(identifier: name) else {
+                throw reader.error("time_zone", "\"\(name)\" is not a time zone; expected an IANA name like Europe/Sofia or UTC")
+            }
+            timeZone = zone
+        } else {
+            timeZone = .current
         }
     }
 

@@ -61,21 +61,27 @@ extension Spool {
     /// or deleted: the attempt's outcome then keeps the administrator's
     /// state unless the mail was in fact delivered or refused for good
     /// (see `record`), and the queue manager drops it from jobs not yet started.
+    ///
+    /// `actor` names who asked, for the log and the attempt history
+    /// ("the administrator"; "unsubscribe" when a customer's queued
+    /// marketing mail is withdrawn).
     @discardableResult
-    public func apply(_ action: QueueAction, to filter: QueueFilter, now: Double)
+    public func apply(_ action: QueueAction, to filter: QueueFilter, now: Double, by actor: String = "the administrator")
         async throws -> QueueActionResult
     {
+        let because = "deleted by \(actor)"
         let condition = filter.condition(now: now)
         let states = action.fromStates.map { "'\($0.rawValue)'" }.joined(separator: ",")
         let change: String
         switch action {
         case .hold: change = "state = 'hold'"
         case .release, .retry: change = "state = 'queued', not_before = ?"
-        case .delete: change = "state = 'deleted', last_reply = 'deleted by the administrator'"
+        case .delete: change = "state = 'deleted', last_reply = ?"
         }
         let result = try await index.database.write { db in
             var arguments = StatementArguments()
             if action == .release || action == .retry { arguments += [now] }
+            if action == .delete { arguments += [because] }
             arguments += [now]
             arguments += condition.arguments
             let rows = try Row.fetchAll(
@@ -91,17 +97,17 @@ extension Spool {
                 let attempt = try db.cachedStatement(
                     sql: """
                         INSERT INTO attempt (message_id, position, time, relay, state, status, reply)
-                        VALUES (?, ?, ?, 'admin', 'deleted', '', 'deleted by the administrator')
+                        VALUES (?, ?, ?, 'admin', 'deleted', '', ?)
                         """)
                 for row in rows {
-                    try attempt.execute(arguments: [row["message_id"] as String, row["position"] as Int, now])
+                    try attempt.execute(arguments: [row["message_id"] as String, row["position"] as Int, now, because])
                 }
                 let finish = try db.cachedStatement(sql: SpoolIndex.markFinished)
                 for id in ids { try finish.execute(arguments: [id]) }
             }
             return QueueActionResult(action: action, messages: ids.sorted(), recipients: rows.count)
         }
-        for id in result.messages { logger.info("\(id): \(action.logWords) by the administrator") }
+        for id in result.messages { logger.info("\(id): \(action.logWords) by \(actor)") }
         if action == .release || action == .retry { doorbell.ring() }
         return result
     }

@@ -48,7 +48,7 @@ public struct QueueFilter: Codable, Sendable, Hashable {
 
     /// The tag names the spool keeps, with the filter's value for each.
     var tags: [(name: String, value: String)] {
-        [("template", template), ("automation", automation), ("order", order), ("customer", customer)]
+        [("template", template), ("automation", automation), ("order", order), ("customer", customer?.lowercased())]
             .compactMap { name, value in value.map { (name, $0) } }
     }
 

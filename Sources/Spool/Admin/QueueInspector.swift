@@ -98,6 +98,17 @@ public struct QueueInspector: Sendable {
         }
     }
 
+    /// The ids of the messages carrying the tag, finished or not, as long as
+    /// the spool still has them: whether a job's mail got onto the spool
+    /// before a crash.
+    public func ids(taggedWith name: String, value: String) async throws -> [String] {
+        try await reader.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT message_id FROM tag WHERE name = ? AND value = ? ORDER BY message_id",
+                arguments: [name, value])
+        }
+    }
+
     /// One message with all its recipients and their attempt history; nil
     /// when the spool does not know the id (any more).
     public func message(_ id: String) async throws -> QueueMessage? {

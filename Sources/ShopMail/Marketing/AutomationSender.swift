@@ -1,0 +1,186 @@
+public import Automations
+import Foundation
+public import Intake
+import Logging
+import MIME
+import SMTPProtocol
+public import ShopStore
+import Templates
+
+/// Sends the automations' mail when it is due: claims the due jobs, asks
+/// whether the customer may get marketing mail and whether the manners
+/// allow it now (quiet hours, frequency cap), renders the template with
+/// the data as it is at that moment, spools it, and marks the job sent.
+///
+/// Exactly once: a claimed job is `sending` in the store until it is
+/// marked; its mail carries the job's id as a spool tag (and in its
+/// Message-ID). After a crash, `recover` looks each `sending` job up on the
+/// spool: there, it was sent; not there, it goes again.
+public final class AutomationSender: Sendable {
+    /// What became of one due job.
+    public enum Outcome: Sendable, Equatable {
+        case sent(queueID: String)
+        /// Back to `scheduled` at this time (quiet hours, the frequency cap, a failure).
+        case moved(to: Double, reason: String)
+        case skipped(reason: String)
+    }
+
+    let mail: ShopMessageTransformer
+    let store: any ShopStore
+    let intake: Intake
+    let logger: Logger
+    /// Jobs taken per round: a round's jobs are claimed in one transaction.
+    public let batchSize: Int
+
+    /// `mail` supplies the templates, the shop's settings and the coupons; its store must be set.
+    public init(mail: ShopMessageTransformer, intake: Intake, batchSize: Int = 200) {
+        precondition(mail.store != nil, "the automations need the shop store")
+        self.mail = mail
+        self.store = mail.store!
+        self.intake = intake
+        self.logger = mail.logger
+        self.batchSize = batchSize
+    }
+
+    /// How often a failed job (a template that does not render, a full disk) is tried again.
+    static let retryDelay: Double = 900
+
+    /// Fires the jobs due by `now`, one batch; returns what became of each.
+    @discardableResult
+    public func fireDueJobs(now: Double) async throws -> [(job: AutomationJob, outcome: Outcome)] {
+        let jobs = try await store.claimDueJobs(now: now, limit: batchSize)
+        var results: [(AutomationJob, Outcome)] = []
+        results.reserveCapacity(jobs.count)
+        for job in jobs {
+            let outcome = await fire(job, now: now)
+            results.append((job, outcome))
+        }
+        return results
+    }
+
+    /// One claimed job to its end; the store is told before this returns.
+    func fire(_ job: AutomationJob, now: Double) async -> Outcome {
+        let outcome: Outcome
+        do {
+            outcome = try await decide(job, now: now)
+        } catch {
+            logger.error("automation \(job.automation) job \(job.id) for <\(job.customer)> failed: \(error); trying again in 15 minutes")
+            outcome = .moved(to: now + Self.retryDelay, reason: "failed: \(error)")
+        }
+        do {
+            switch outcome {
+            case .sent:
+                try await store.finishJob(job.id, as: .sent, due: nil, note: nil, now: now)
+            case .moved(let due, let reason):
+                try await store.finishJob(job.id, as: .scheduled, due: due, note: reason, now: now)
+            case .skipped(let reason):
+                logger.info("automation \(job.automation) job \(job.id) for <\(job.customer)> skipped: \(reason)")
+                try await store.finishJob(job.id, as: .skipped, due: nil, note: reason, now: now)
+            }
+        } catch {
+            // The job stays `sending`: the next start asks the spool whether it went.
+            logger.error("automation job \(job.id): cannot record that it was \(outcome): \(error)")
+        }
+        return outcome
+    }
+
+    func decide(_ job: AutomationJob, now: Double) async throws -> Outcome {
+        let settings = mail.settings.automations
+        guard let automation = Automation(rawValue: job.automation) else {
+            return .skipped(reason: "no automation is called \(job.automation)")
+        }
+        guard settings.isOn(automation) else { return .skipped(reason: "\(job.automation) is switched off") }
+        let customer = try await store.customer(job.customer)
+        if let reason = try await mail.marketingRefusal(for: job.customer, customer: customer) {
+            return .skipped(reason: reason)
+        }
+        let sent = try await store.jobsSent(to: job.customer, since: now - FrequencyCap.window)
+        let time = settings.sendingTime(now: now, sentToCustomer: sent)
+        if time > now {
+            let quiet = settings.quietHours?.end(ifQuietAt: now, in: settings.timeZone) != nil
+            return .moved(to: time, reason: quiet ? "quiet hours" : "frequency cap: \(sent.count) in the last day")
+        }
+        let renderer = mail.renderer
+        let locale = renderer.locale(for: customer?.locale)
+        switch try await mail.content(of: job, automation: automation, customer: customer, locale: locale, store: store) {
+        case .nothing(let reason):
+            return .skipped(reason: reason)
+        case .data(var data):
+            return try await send(job, automation: automation, data: &data, locale: locale, now: now)
+        }
+    }
+
+    /// Renders, builds and spools the mail of a job that may go.
+    func send(_ job: AutomationJob, automation: Automation, data: inout [String: Any], locale: String, now: Double) async throws -> Outcome {
+        let key = automation.rawValue
+        let renderer = mail.renderer
+        guard let schema = renderer.schema(key) else { throw AutomationError("no template \(key)") }
+        try await mail.addBlocks(to: &data, schema: schema, locale: locale)
+        for block in ["related_products", "showcase_products"] where (schema.blocks ?? []).contains(block) {
+            if (data[block] as? [Any])?.isEmpty ?? true { return .skipped(reason: "the catalog has no \(block.replacingOccurrences(of: "_", with: " "))") }
+        }
+        var facts = MailFacts(now: now)
+        facts.coupon = mail.couponRequest(key, recipient: job.customer)
+        try await mail.record(facts, into: &data, for: "automation \(key) job \(job.id)", locale: locale)
+        let unsubscribe = mail.unsubscribeFields(for: job.customer)
+        let rendered = try renderer.render(key, locale: locale, data: data, unsubscribeURL: unsubscribe?.link)
+        let settings = mail.settings
+        guard let recipient = Mailbox(address: job.customer), let sender = Mailbox(address: settings.fromAddress) else {
+            return .skipped(reason: "<\(job.customer)> or the shop's From is not an address")
+        }
+        let name = (data["customer"] as? [String: Any])?["name"] as? String
+        let content = try ShopMailComposer(hostname: settings.hostname).compose(
+            rendered, from: MIMEBuilder.Mailbox(settings.fromAddress, displayName: settings.fromName),
+            to: [MIMEBuilder.Mailbox(job.customer, displayName: name)], extraFields: unsubscribe?.fields ?? [],
+            messageID: "<automation.\(Self.tag(job))@\(settings.hostname)>",
+            now: Date(timeIntervalSince1970: now))
+        let incoming = IncomingMessage(
+            transaction: MailTransaction(sender: .mailbox(sender), parameters: MailParameters(), recipients: [recipient]),
+            content: content, client: Self.client)
+        let id = try await intake.accept(
+            incoming, tags: ["template": key, "automation": key, "customer": job.customer, "job": Self.tag(job)],
+            note: "automation=\(key), job=\(job.id), locale=\(rendered.locale)")
+        return .sent(queueID: id.description)
+    }
+
+    /// The job's spool tag: its id and due time, so that a store made anew
+    /// (ids from 1 again) is not mistaken for the old one's.
+    public static func tag(_ job: AutomationJob) -> String {
+        "\(job.id).\(Int(job.due))"
+    }
+
+    /// Poshta itself, as the Received field names the source of its own mail.
+    static let client = ClientDescription(address: "127.0.0.1", port: nil, heloName: "automations", extended: true)
+
+    /// After a crash: each job left `sending` is `sent` when its mail is on
+    /// the spool, and `scheduled` (due at once) when it is not. Run before
+    /// the queue manager starts, while the spool still has every message it
+    /// took before the crash.
+    @discardableResult
+    public func recover(isOnSpool: (AutomationJob) async throws -> Bool, now: Double) async throws -> (sent: Int, again: Int) {
+        var sent = 0
+        var again = 0
+        for job in try await store.jobsInFlight() {
+            if try await isOnSpool(job) {
+                try await store.finishJob(job.id, as: .sent, due: nil, note: "found on the spool after a restart", now: now)
+                sent += 1
+            } else {
+                try await store.finishJob(job.id, as: .scheduled, due: nil, note: "not on the spool after a restart", now: now)
+                again += 1
+            }
+        }
+        if sent + again > 0 {
+            logger.notice("automations after a restart: \(sent) job(s) had reached the spool, \(again) go again")
+        }
+        return (sent, again)
+    }
+}
+
+/// An automation job that cannot be sent for a reason to fix (a missing template).
+struct AutomationError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
