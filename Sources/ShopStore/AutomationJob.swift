@@ -42,6 +42,23 @@ public struct AutomationJob: Sendable, Hashable {
     }
 }
 
+/// How a claimed job ended: `sent`, `skipped`, or back to `scheduled` at
+/// `due` (quiet hours, the frequency cap, a failure to retry), with the reason.
+public struct JobResult: Sendable, Hashable {
+    public var id: Int64
+    public var state: AutomationJob.State
+    /// The new due time of a job moved; nil keeps it.
+    public var due: Double?
+    public var note: String?
+
+    public init(id: Int64, state: AutomationJob.State, due: Double? = nil, note: String? = nil) {
+        self.id = id
+        self.state = state
+        self.due = due
+        self.note = note
+    }
+}
+
 /// A change to the scheduled jobs that an event calls for, applied by the
 /// store in the event's transaction (`MailFacts.jobs`).
 public enum JobChange: Sendable, Hashable {

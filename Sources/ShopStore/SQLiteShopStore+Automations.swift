@@ -32,11 +32,14 @@ extension SQLiteShopStore {
         }
     }
 
-    public func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, note: String?, now: Double) async throws {
+    public func finishJobs(_ results: [JobResult], now: Double) async throws {
+        guard !results.isEmpty else { return }
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE automation_job SET state = ?, due = coalesce(?, due), note = ?, updated = ? WHERE id = ?",
-                arguments: [state.rawValue, due, note, now, id])
+            let finish = try db.cachedStatement(
+                sql: "UPDATE automation_job SET state = ?, due = coalesce(?, due), note = ?, updated = ? WHERE id = ?")
+            for result in results {
+                try finish.execute(arguments: [result.state.rawValue, result.due, result.note, now, result.id])
+            }
         }
     }
 

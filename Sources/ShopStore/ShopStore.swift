@@ -67,9 +67,8 @@ public protocol ShopStore: Sendable {
     func claimDueJobs(now: Double, limit: Int) async throws -> [AutomationJob]
     /// Jobs left in `sending`: after a crash, the spool says whether each got there.
     func jobsInFlight() async throws -> [AutomationJob]
-    /// Ends a claimed job: `sent`, `skipped`, or back to `scheduled` at `due`
-    /// (quiet hours, the frequency cap, a failure to retry), with the reason.
-    func finishJob(_ id: Int64, as state: AutomationJob.State, due: Double?, note: String?, now: Double) async throws
+    /// Ends claimed jobs, all in one transaction (one commit for a whole round of sending).
+    func finishJobs(_ results: [JobResult], now: Double) async throws
 
     /// When the customer's marketing mails went out, since `time` (for the frequency cap).
     func jobsSent(to customer: String, since time: Double) async throws -> [Double]

@@ -179,8 +179,8 @@ struct AutomationJobClaimTests {
         #expect(try await store.jobsInFlight().count == 40)
         let job = try #require(claimed.min { $0.due < $1.due })
         #expect(job.due == 1_001)
-        try await store.finishJob(job.id, as: .sent, due: nil, note: nil, now: 1_041)
-        try await store.finishJob(claimed[1].id, as: .scheduled, due: 2_000, note: nil, now: 1_041)
+        try await store.finishJobs([JobResult(id: job.id, state: .sent)], now: 1_041)
+        try await store.finishJobs([JobResult(id: claimed[1].id, state: .scheduled, due: 2_000)], now: 1_041)
         #expect(try await store.jobsInFlight().count == 38)
         #expect(try await store.claimDueJobs(now: 1_999, limit: 100).count == 20)
         #expect(try await store.claimDueJobs(now: 2_000, limit: 100).map(\.id) == [claimed[1].id])
@@ -202,7 +202,7 @@ struct SuppressionJobTests {
         ]
         _ = try await store.record(facts)
         let sent = try #require(try await store.claimDueJobs(now: 10, limit: 1).first)
-        try await store.finishJob(sent.id, as: .sent, due: nil, note: nil, now: 11)
+        try await store.finishJobs([JobResult(id: sent.id, state: .sent)], now: 11)
         try await store.suppress("A@example.com", reason: "one-click unsubscribe", now: 20)
         #expect(try await store.isSuppressed("a@example.com"))
         let states = try await store.automationJobs(customer: nil, limit: 10).map { "\($0.customer) \($0.automation) \($0.state)" }

@@ -38,7 +38,7 @@ struct SendingMannersTests {
         try await shop.event("customer.consent", at: t0, ["email": "late@example.com", "marketing": true])
         let job = try #require(try await shop.store.claimDueJobs(now: t0 + 2 * F.hour, limit: 10).first)
         try await shop.store.suppress("late@example.com", reason: "test", now: t0 + 2 * F.hour)
-        let outcome = await shop.sender.fire(job, now: t0 + 2 * F.hour)
+        let outcome = await shop.sender.fire([job], now: t0 + 2 * F.hour).first?.outcome
         #expect(outcome == .skipped(reason: "<late@example.com> is on the suppression list (unsubscribed or bounced)"))
         #expect(try await shop.spooled().count == 1)
     }
@@ -59,6 +59,21 @@ struct SendingMannersTests {
         let third = try await shop.fire(at: t0 + 26 * F.hour)
         #expect(third.map(\.automation) == ["favorites_reminder"] && third[0].outcome.isSent, "\(third)")
         #expect(try await shop.spooled().count == 2)
+    }
+
+    @Test("frequency cap within one round: of a customer's jobs due together one goes, the other waits a day; other customers are not held")
+    func capWithinRound() async throws {
+        let shop = try await F(AutomationSettings(enabled: true, frequencyCap: FrequencyCap(maxPerDay: 1), timeZone: .gmt))
+        try await shop.catalog()
+        try await shop.cart("c-1", of: "a@example.com", at: t0, skus: ["TEA-1"])
+        try await shop.event("favorites.added", at: t0 - 3 * F.day + 2 * F.hour, ["email": "a@example.com", "items": [["sku": "CUP-1"]]])
+        for index in 0..<20 { try await shop.cart("c-b\(index)", of: "b\(index)@example.com", at: t0, skus: ["TEA-1"]) }
+        let fired = try await shop.fire(at: t0 + 2 * F.hour)
+        #expect(fired.count == 22)
+        let forA = try await shop.jobs(of: "a@example.com")
+        #expect(forA.filter { $0.state == .sent }.count == 1, "\(forA)")
+        #expect(forA.filter { $0.state == .scheduled && $0.due == t0 + 26 * F.hour }.count == 1, "\(forA)")
+        #expect(try await shop.spooled().count == 21)
     }
 
     @Test("quiet hours 21:00-08:00 in the shop's time zone: a job due at night goes at 08:00")

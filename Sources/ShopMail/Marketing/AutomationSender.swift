@@ -29,11 +29,16 @@ public final class AutomationSender: Sendable {
     let store: any ShopStore
     let intake: Intake
     let logger: Logger
-    /// Jobs taken per round: a round's jobs are claimed in one transaction.
+    /// Jobs taken per round: a round's jobs are claimed in one transaction
+    /// and their ends recorded in another.
     public let batchSize: Int
+    /// Customers whose mail is made side by side: rendering uses every
+    /// core, and the spool writes what arrives together with one flush.
+    let parallelism: Int
 
     /// `mail` supplies the templates, the shop's settings and the coupons; its store must be set.
-    public init(mail: ShopMessageTransformer, intake: Intake, batchSize: Int = 200) {
+    public init(mail: ShopMessageTransformer, intake: Intake, batchSize: Int = 200, parallelism: Int = 8) {
+        self.parallelism = max(1, parallelism)
         precondition(mail.store != nil, "the automations need the shop store")
         self.mail = mail
         self.store = mail.store!
@@ -45,46 +50,72 @@ public final class AutomationSender: Sendable {
     /// How often a failed job (a template that does not render, a full disk) is tried again.
     static let retryDelay: Double = 900
 
-    /// Fires the jobs due by `now`, one batch; returns what became of each.
+    /// Fires the jobs due by `now`, one batch; returns what became of each,
+    /// earliest first, once the store has recorded it.
+    ///
+    /// Should that record fail, the jobs stay `sending` and the error is
+    /// thrown: the next start asks the spool which of them went.
     @discardableResult
     public func fireDueJobs(now: Double) async throws -> [(job: AutomationJob, outcome: Outcome)] {
         let jobs = try await store.claimDueJobs(now: now, limit: batchSize)
-        var results: [(AutomationJob, Outcome)] = []
+        guard !jobs.isEmpty else { return [] }
+        // One customer's jobs one after another, so that the frequency cap
+        // counts what this round sent them; different customers side by side.
+        var queue = Array(Dictionary(grouping: jobs, by: \.customer).values)
+        var results: [(job: AutomationJob, outcome: Outcome)] = []
         results.reserveCapacity(jobs.count)
-        for job in jobs {
-            let outcome = await fire(job, now: now)
-            results.append((job, outcome))
+        await withTaskGroup(of: [(job: AutomationJob, outcome: Outcome)].self) { group in
+            var running = 0
+            while running < parallelism, let next = queue.popLast() {
+                group.addTask { await self.fire(next, now: now) }
+                running += 1
+            }
+            for await done in group {
+                results += done
+                if let next = queue.popLast() { group.addTask { await self.fire(next, now: now) } }
+            }
         }
-        return results
+        try await store.finishJobs(results.map { Self.result($0.job, $0.outcome) }, now: now)
+        return results.sorted { ($0.job.due, $0.job.id) < ($1.job.due, $1.job.id) }
     }
 
-    /// One claimed job to its end; the store is told before this returns.
-    func fire(_ job: AutomationJob, now: Double) async -> Outcome {
-        let outcome: Outcome
+    /// One customer's claimed jobs, in due order, to their outcomes.
+    func fire(_ jobs: [AutomationJob], now: Double) async -> [(job: AutomationJob, outcome: Outcome)] {
+        var sentNow: [Double] = []
+        var outcomes: [(job: AutomationJob, outcome: Outcome)] = []
+        for job in jobs.sorted(by: { ($0.due, $0.id) < ($1.due, $1.id) }) {
+            let outcome = await fire(job, now: now, alsoSent: sentNow)
+            if case .sent = outcome { sentNow.append(now) }
+            outcomes.append((job, outcome))
+        }
+        return outcomes
+    }
+
+    /// One claimed job to its outcome (not yet recorded in the store).
+    func fire(_ job: AutomationJob, now: Double, alsoSent: [Double] = []) async -> Outcome {
         do {
-            outcome = try await decide(job, now: now)
+            let outcome = try await decide(job, now: now, alsoSent: alsoSent)
+            if case .skipped(let reason) = outcome {
+                logger.info("automation \(job.automation) job \(job.id) for <\(job.customer)> skipped: \(reason)")
+            }
+            return outcome
         } catch {
             logger.error("automation \(job.automation) job \(job.id) for <\(job.customer)> failed: \(error); trying again in 15 minutes")
-            outcome = .moved(to: now + Self.retryDelay, reason: "failed: \(error)")
+            return .moved(to: now + Self.retryDelay, reason: "failed: \(error)")
         }
-        do {
-            switch outcome {
-            case .sent:
-                try await store.finishJob(job.id, as: .sent, due: nil, note: nil, now: now)
-            case .moved(let due, let reason):
-                try await store.finishJob(job.id, as: .scheduled, due: due, note: reason, now: now)
-            case .skipped(let reason):
-                logger.info("automation \(job.automation) job \(job.id) for <\(job.customer)> skipped: \(reason)")
-                try await store.finishJob(job.id, as: .skipped, due: nil, note: reason, now: now)
-            }
-        } catch {
-            // The job stays `sending`: the next start asks the spool whether it went.
-            logger.error("automation job \(job.id): cannot record that it was \(outcome): \(error)")
-        }
-        return outcome
     }
 
-    func decide(_ job: AutomationJob, now: Double) async throws -> Outcome {
+    static func result(_ job: AutomationJob, _ outcome: Outcome) -> JobResult {
+        switch outcome {
+        case .sent: JobResult(id: job.id, state: .sent)
+        case .moved(let due, let reason): JobResult(id: job.id, state: .scheduled, due: due, note: reason)
+        case .skipped(let reason): JobResult(id: job.id, state: .skipped, note: reason)
+        }
+    }
+
+    /// Whether `job` may go now and, if so, its mail spooled. `alsoSent`:
+    /// the customer's mail of this round, not yet in the store.
+    func decide(_ job: AutomationJob, now: Double, alsoSent: [Double] = []) async throws -> Outcome {
         let settings = mail.settings.automations
         guard let automation = Automation(rawValue: job.automation) else {
             return .skipped(reason: "no automation is called \(job.automation)")
@@ -94,7 +125,7 @@ public final class AutomationSender: Sendable {
         if let reason = try await mail.marketingRefusal(for: job.customer, customer: customer) {
             return .skipped(reason: reason)
         }
-        let sent = try await store.jobsSent(to: job.customer, since: now - FrequencyCap.window)
+        let sent = try await store.jobsSent(to: job.customer, since: now - FrequencyCap.window) + alsoSent
         let time = settings.sendingTime(now: now, sentToCustomer: sent)
         if time > now {
             let quiet = settings.quietHours?.end(ifQuietAt: now, in: settings.timeZone) != nil
@@ -160,15 +191,17 @@ public final class AutomationSender: Sendable {
     public func recover(isOnSpool: (AutomationJob) async throws -> Bool, now: Double) async throws -> (sent: Int, again: Int) {
         var sent = 0
         var again = 0
+        var results: [JobResult] = []
         for job in try await store.jobsInFlight() {
             if try await isOnSpool(job) {
-                try await store.finishJob(job.id, as: .sent, due: nil, note: "found on the spool after a restart", now: now)
+                results.append(JobResult(id: job.id, state: .sent, note: "found on the spool after a restart"))
                 sent += 1
             } else {
-                try await store.finishJob(job.id, as: .scheduled, due: nil, note: "not on the spool after a restart", now: now)
+                results.append(JobResult(id: job.id, state: .scheduled, note: "not on the spool after a restart"))
                 again += 1
             }
         }
+        try await store.finishJobs(results, now: now)
         if sent + again > 0 {
             logger.notice("automations after a restart: \(sent) job(s) had reached the spool, \(again) go again")
         }
