@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "HTTPListener", "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
+                "Automations", "HTTPListener", "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -23,7 +23,10 @@ public struct AdminServer: Service {
         let router = Router()
         router.add(middleware: BearerTokenMiddleware(token: token, logger: logger))
         QueueRoutes(spool: spool).register(on: router)
-        if let store { ShopRoutes(store: store).register(on: router) }
+        if let store {
+            ShopRoutes(store: store).register(on: router)
+            AutomationRoutes(store: store).register(on: router)
+        }
         if let submission { SubmissionRoutes(submission: submission).register(on: router) }
         router.get("/metrics") { _, _ in
             AdminResponse.bytes(

@@ -1,3 +1,5 @@
+public import ShopStore
+
 /// The shop's marketing automations (DESIGN.md, "Marketing automations"):
 /// each a template key, a default delay, and the rule of when it goes.
 public enum Automation: String, Sendable, CaseIterable {
@@ -32,6 +34,16 @@ public enum Automation: String, Sendable, CaseIterable {
         case .loyaltyThanks: "after the second and every later order"
         case .inactiveReminder: "after the last order, moved by every new one"
         case .purchaseAnniversary: "after an order, one per customer per day"
+        }
+    }
+}
+
+extension AutomationStats {
+    /// One row per automation, in the table's order: the store's figures,
+    /// zeros for an automation that has none yet.
+    public static func everyAutomation(_ known: [AutomationStats]) -> [AutomationStats] {
+        Automation.allCases.map { automation in
+            known.first { $0.automation == automation.rawValue } ?? AutomationStats(automation: automation.rawValue)
         }
     }
 }

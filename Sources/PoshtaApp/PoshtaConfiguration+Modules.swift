@@ -1,8 +1,10 @@
 import Accounts
+import Automations
 import Foundation
 import Delivery
 import Intake
 import SMTPServer
+import ShopMail
 
 /// The PoshtaApp module: turns `poshta.toml` into each module's
 /// configuration, assembles the daemon from the modules, and holds the
@@ -25,6 +27,18 @@ extension PoshtaConfiguration {
             maxMessageSize: limits.maxMessageSize, maxRecipients: limits.maxRecipients,
             maxConnections: limits.maxConnections, idleTimeout: limits.idleTimeout, maxErrors: limits.maxErrors,
             shutdownTimeout: server.shutdownTimeout)
+    }
+
+    /// What the shop's mail needs of the configuration: the daemon's, and
+    /// the commands' that render what the daemon would.
+    func shopMail(unsubscribeTokens: UnsubscribeTokens?) -> ShopMailSettings {
+        ShopMailSettings(
+            fromAddress: shop.from, fromName: shop.name, hostname: server.hostname,
+            customerNotifications: notifications.customer, adminNotifications: notifications.admin,
+            disabled: Set(notifications.disabled), unfinishedOrderReminders: notifications.unfinishedOrderReminders,
+            coupons: coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
+            adminProductURL: shop.adminProductURL, automations: marketing, unsubscribeMailbox: unsubscribe.mailbox,
+            unsubscribeTokens: unsubscribeTokens, unsubscribeURL: unsubscribe.url)
     }
 
     var intake: Intake.Configuration {

@@ -80,17 +80,7 @@ public final class PoshtaDaemon: Sendable {
         let suppression = marketingSuppression(store: store, spool: spool, logger: logger)
         let transformer = ShopMessageTransformer(
             templates: templates, store: store,
-            settings: ShopMailSettings(
-                fromAddress: shop.from, fromName: shop.name, hostname: configuration.server.hostname,
-                customerNotifications: configuration.notifications.customer,
-                adminNotifications: configuration.notifications.admin,
-                disabled: Set(configuration.notifications.disabled),
-                unfinishedOrderReminders: configuration.notifications.unfinishedOrderReminders,
-                coupons: configuration.coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
-                adminProductURL: shop.adminProductURL, automations: configuration.marketing,
-                unsubscribeMailbox: configuration.unsubscribe.mailbox, unsubscribeTokens: unsubscribeTokens,
-                unsubscribeURL: configuration.unsubscribe.url),
-            logger: logger, suppression: suppression)
+            settings: configuration.shopMail(unsubscribeTokens: unsubscribeTokens), logger: logger, suppression: suppression)
         let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
         let automations = AutomationSender(mail: transformer, intake: intake)
         do {

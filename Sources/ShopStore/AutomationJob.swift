@@ -1,3 +1,5 @@
+import Foundation
+
 /// A marketing mail waiting for its time: which automation, for whom,
 /// about what (a cart, an order, the customer's favorites), when.
 public struct AutomationJob: Sendable, Hashable {
@@ -80,4 +82,23 @@ public enum JobChange: Sendable, Hashable {
     /// Cancels the automation's scheduled jobs for the customer when none of
     /// their favorites is left (removed, or bought).
     case cancelWhenNoFavorites(automation: String, customer: String)
+}
+
+/// A job as `poshta automation list --json` and `GET /v1/automations` show
+/// it: the customer as `email`, `due` in RFC 3339.
+extension AutomationJob: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case id, automation, email, subject, due, state, note
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(automation, forKey: .automation)
+        try container.encode(customer, forKey: .email)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(Date(timeIntervalSince1970: due).formatted(.iso8601), forKey: .due)
+        try container.encode(state.rawValue, forKey: .state)
+        try container.encodeIfPresent(note, forKey: .note)
+    }
 }

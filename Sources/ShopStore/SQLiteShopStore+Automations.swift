@@ -3,14 +3,73 @@ import GRDB
 
 /// Automation jobs, carts and favorites.
 extension SQLiteShopStore {
-    public func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob] {
+    public func automationJobs(_ filter: JobFilter, limit: Int) async throws -> [AutomationJob] {
+        let (condition, arguments) = Self.condition(filter)
+        return try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM automation_job WHERE \(condition) ORDER BY \(filter.byDueTime ? "due, id" : "id DESC") LIMIT ?",
+                arguments: arguments + [limit]
+            ).map(Self.job)
+        }
+    }
+
+    public func job(_ id: Int64) async throws -> AutomationJob? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM automation_job WHERE id = ?", arguments: [id]).map(Self.job)
+        }
+    }
+
+    public func cancelJobs(ids: [Int64]?, matching filter: JobFilter, reason: String, now: Double) async throws -> Int {
+        let (scheduled, arguments) = Self.condition(JobFilter(automation: filter.automation, customer: filter.customer, states: [.scheduled]))
+        let condition = scheduled + (ids.map { " AND id IN (\($0.map(String.init).joined(separator: ",")))" } ?? "")
+        return try await database.write { db in
+            try db.execute(
+                sql: "UPDATE automation_job SET state = 'cancelled', note = ?, updated = ? WHERE \(condition)",
+                arguments: [reason, now] + arguments)
+            return db.changesCount
+        }
+    }
+
+    public func automationStats(since: Double) async throws -> [AutomationStats] {
         try await database.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM automation_job WHERE ? IS NULL OR customer = ? ORDER BY id DESC LIMIT ?",
-                arguments: [customer?.lowercased(), customer?.lowercased(), limit]
-            ).map(Self.job)
+                sql: """
+                    SELECT automation,
+                        count(*) FILTER (WHERE state = 'scheduled') AS scheduled,
+                        count(*) FILTER (WHERE state = 'sent' AND updated >= ?1) AS sent,
+                        count(*) FILTER (WHERE state = 'cancelled' AND updated >= ?1) AS cancelled,
+                        count(*) FILTER (WHERE state = 'skipped' AND updated >= ?1) AS skipped,
+                        count(*) FILTER (WHERE state = 'sent' AND updated >= ?1 AND EXISTS (
+                            SELECT 1 FROM shop_order o WHERE o.email = j.customer AND o.placed > j.updated AND o.placed <= j.updated + ?2
+                        )) AS converted
+                    FROM automation_job j GROUP BY automation ORDER BY automation
+                    """, arguments: [since, AutomationStats.conversionWindow]
+            ).map { row in
+                AutomationStats(
+                    automation: row["automation"], scheduled: row["scheduled"], sent: row["sent"], cancelled: row["cancelled"],
+                    skipped: row["skipped"], converted: row["converted"])
+            }
         }
+    }
+
+    /// The WHERE clause of a filter, with its arguments.
+    static func condition(_ filter: JobFilter) -> (String, StatementArguments) {
+        var clauses = ["1"]
+        var arguments = StatementArguments()
+        if let automation = filter.automation {
+            clauses.append("automation = ?")
+            arguments += [automation]
+        }
+        if let customer = filter.customer {
+            clauses.append("customer = ?")
+            arguments += [customer]
+        }
+        if let states = filter.states {
+            clauses.append("state IN (\(states.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
+        }
+        return (clauses.joined(separator: " AND "), arguments)
     }
 
     public func claimDueJobs(now: Double, limit: Int) async throws -> [AutomationJob] {

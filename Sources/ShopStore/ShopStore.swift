@@ -75,8 +75,14 @@ public protocol ShopStore: Sendable {
     /// The customer's most recent order.
     func latestOrder(of customer: String) async throws -> Order?
 
-    /// The customer's automation jobs, newest first (all customers when nil).
-    func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob]
+    /// The jobs the filter selects, at most `limit`.
+    func automationJobs(_ filter: JobFilter, limit: Int) async throws -> [AutomationJob]
+    func job(_ id: Int64) async throws -> AutomationJob?
+    /// Cancels the scheduled jobs the filter selects (and among them only
+    /// `ids`, when given); returns how many.
+    func cancelJobs(ids: [Int64]?, matching filter: JobFilter, reason: String, now: Double) async throws -> Int
+    /// Per automation: scheduled now; sent, cancelled, skipped and converted since `since`.
+    func automationStats(since: Double) async throws -> [AutomationStats]
     func cart(_ id: String) async throws -> Cart?
     /// The customer's favorite skus, oldest first.
     func favorites(of customer: String) async throws -> [String]
@@ -96,5 +102,12 @@ public struct RecordedEvent: Sendable, Hashable {
     public init(sequence: Int64, isNew: Bool) {
         self.sequence = sequence
         self.isNew = isNew
+    }
+}
+
+extension ShopStore {
+    /// The customer's automation jobs, newest first (all customers when nil).
+    public func automationJobs(customer: String?, limit: Int) async throws -> [AutomationJob] {
+        try await automationJobs(JobFilter(customer: customer, byDueTime: false), limit: limit)
     }
 }

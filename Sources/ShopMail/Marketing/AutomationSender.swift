@@ -116,40 +116,18 @@ public final class AutomationSender: Sendable {
     /// Whether `job` may go now and, if so, its mail spooled. `alsoSent`:
     /// the customer's mail of this round, not yet in the store.
     func decide(_ job: AutomationJob, now: Double, alsoSent: [Double] = []) async throws -> Outcome {
-        let settings = mail.settings.automations
-        guard let automation = Automation(rawValue: job.automation) else {
-            return .skipped(reason: "no automation is called \(job.automation)")
-        }
-        guard settings.isOn(automation) else { return .skipped(reason: "\(job.automation) is switched off") }
-        let customer = try await store.customer(job.customer)
-        if let reason = try await mail.marketingRefusal(for: job.customer, customer: customer) {
-            return .skipped(reason: reason)
-        }
-        let sent = try await store.jobsSent(to: job.customer, since: now - FrequencyCap.window) + alsoSent
-        let time = settings.sendingTime(now: now, sentToCustomer: sent)
-        if time > now {
-            let quiet = settings.quietHours?.end(ifQuietAt: now, in: settings.timeZone) != nil
-            return .moved(to: time, reason: quiet ? "quiet hours" : "frequency cap: \(sent.count) in the last day")
-        }
-        let renderer = mail.renderer
-        let locale = renderer.locale(for: customer?.locale)
-        switch try await mail.content(of: job, automation: automation, customer: customer, locale: locale, store: store) {
-        case .nothing(let reason):
-            return .skipped(reason: reason)
-        case .data(var data):
+        switch try await mail.decision(job, now: now, alsoSent: alsoSent) {
+        case .wait(let outcome):
+            return outcome
+        case .go(let automation, var data, let locale):
             return try await send(job, automation: automation, data: &data, locale: locale, now: now)
         }
     }
 
-    /// Renders, builds and spools the mail of a job that may go.
+    /// Hands out the coupon, renders, builds and spools the mail of a job that may go.
     func send(_ job: AutomationJob, automation: Automation, data: inout [String: Any], locale: String, now: Double) async throws -> Outcome {
         let key = automation.rawValue
         let renderer = mail.renderer
-        guard let schema = renderer.schema(key) else { throw AutomationError("no template \(key)") }
-        try await mail.addBlocks(to: &data, schema: schema, locale: locale)
-        for block in ["related_products", "showcase_products"] where (schema.blocks ?? []).contains(block) {
-            if (data[block] as? [Any])?.isEmpty ?? true { return .skipped(reason: "the catalog has no \(block.replacingOccurrences(of: "_", with: " "))") }
-        }
         var facts = MailFacts(now: now)
         facts.coupon = mail.couponRequest(key, recipient: job.customer)
         try await mail.record(facts, into: &data, for: "automation \(key) job \(job.id)", locale: locale)

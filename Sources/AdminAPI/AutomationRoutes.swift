@@ -1,0 +1,52 @@
+import Automations
+import Foundation
+import Hummingbird
+import ShopStore
+
+/// The automations under `/v1/automations`, for scripts and the console:
+/// the jobs (`?automation=&customer=&state=&limit=`), the figures per
+/// automation (`/stats?days=30`), and cancelling scheduled jobs.
+struct AutomationRoutes {
+    let store: any ShopStore
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/automations") { request, _ in
+            let query = request.uri.queryParameters
+            var states: [AutomationJob.State] = []
+            for name in (query["state"].map(String.init) ?? "scheduled").split(separator: ",") {
+                guard let state = AutomationJob.State(rawValue: String(name)) else {
+                    return AdminResponse.error(.badRequest, "\"\(name)\" is not a job state; they are \(AutomationJob.State.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                states.append(state)
+            }
+            let limit = query["limit"].flatMap { Int(String($0)) } ?? 100
+            guard (1...10_000).contains(limit) else { return AdminResponse.error(.badRequest, "limit is 1 to 10000") }
+            let filter = JobFilter(
+                automation: query["automation"].map(String.init), customer: query["customer"].map(String.init), states: states)
+            return try AdminResponse.json(try await store.automationJobs(filter, limit: limit))
+        }
+        router.get("/v1/automations/stats") { request, _ in
+            let days = request.uri.queryParameters["days"].flatMap { Int(String($0)) } ?? 30
+            guard (1...3_650).contains(days) else { return AdminResponse.error(.badRequest, "days is 1 to 3650") }
+            let known = try await store.automationStats(since: Date.now.timeIntervalSince1970 - Double(days) * 86_400)
+            return try AdminResponse.json(AutomationStats.everyAutomation(known))
+        }
+        router.post("/v1/automations/cancel") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 << 10)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                return AdminResponse.error(.badRequest, "the body is not a JSON object")
+            }
+            let ids = (object["ids"] as? [Any])?.compactMap { ($0 as? NSNumber)?.int64Value }
+            let customer = object["customer"] as? String
+            let automation = object["automation"] as? String
+            guard ids?.isEmpty == false || customer != nil || automation != nil else {
+                return AdminResponse.error(.badRequest, "name \"ids\", or \"customer\" and/or \"automation\"")
+            }
+            let count = try await store.cancelJobs(
+                ids: ids, matching: JobFilter(automation: automation, customer: customer),
+                reason: "cancelled through the API", now: Date.now.timeIntervalSince1970)
+            return try AdminResponse.json(["cancelled": count])
+        }
+    }
+}
