@@ -26,6 +26,7 @@ public struct AdminServer: Service {
         if let store {
             ShopRoutes(store: store).register(on: router)
             AutomationRoutes(store: store).register(on: router)
+            CustomerRoutes(store: store, spool: spool, logger: logger).register(on: router)
         }
         if let submission { SubmissionRoutes(submission: submission).register(on: router) }
         router.get("/metrics") { _, _ in

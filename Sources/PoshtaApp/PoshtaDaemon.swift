@@ -172,17 +172,13 @@ public final class PoshtaDaemon: Sendable {
     /// customer's marketing mail still in the queue taken off it, logged.
     static func marketingSuppression(store: any ShopStore, spool: Spool, logger: Logger) -> SuppressionList {
         SuppressionList(store: store) { email, reason in
-            for automation in Automation.allCases {
-                do {
-                    let removed = try await spool.apply(
-                        .delete, to: QueueFilter(automation: automation.rawValue, customer: email),
-                        now: Date.now.timeIntervalSince1970, by: "unsubscribe (\(reason))")
-                    if !removed.messages.isEmpty {
-                        logger.notice("<\(email)>: \(removed.messages.count) queued \(automation.rawValue) mail(s) withdrawn: \(reason)")
-                    }
-                } catch {
-                    logger.error("<\(email)>: cannot withdraw queued \(automation.rawValue) mail: \(error)")
+            do {
+                let removed = try await spool.withdrawMarketing(of: email, by: "unsubscribe (\(reason))")
+                if !removed.isEmpty {
+                    logger.notice("<\(email)>: \(removed.count) queued marketing mail(s) withdrawn: \(reason)")
                 }
+            } catch {
+                logger.error("<\(email)>: cannot withdraw queued marketing mail: \(error)")
             }
         }
     }

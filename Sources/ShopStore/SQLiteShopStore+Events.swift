@@ -14,7 +14,7 @@ extension SQLiteShopStore {
             }
             try db.execute(
                 sql: "INSERT INTO event (name, event_id, data, customer, time) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name, id, data, customer, facts.now])
+                arguments: [name, id, data, customer?.lowercased(), facts.now])
             let sequence = db.lastInsertedRowID
             try Self.apply(facts, in: db)
             return RecordedEvent(sequence: sequence, isNew: true)

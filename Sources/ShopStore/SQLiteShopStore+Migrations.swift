@@ -136,6 +136,15 @@ extension SQLiteShopStore {
                     CREATE INDEX automation_job_sent ON automation_job(customer, state, updated);
                     """)
         }
+        migrator.registerMigration("v7: events by customer") { db in
+            // `poshta customer show` and `forget` look a customer's events up.
+            try db.execute(
+                sql: """
+                    UPDATE event SET customer = lower(customer) WHERE customer IS NOT NULL;
+                    CREATE INDEX event_customer ON event(customer, id);
+                    CREATE INDEX coupon_issued_to ON coupon(issued_to);
+                    """)
+        }
         return migrator
     }
 }

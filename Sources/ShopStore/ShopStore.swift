@@ -87,6 +87,17 @@ public protocol ShopStore: Sendable {
     /// The customer's favorite skus, oldest first.
     func favorites(of customer: String) async throws -> [String]
 
+    /// The customer's file, for `poshta customer show`: their events and
+    /// orders (newest first), the coupons handed to them, their suppression.
+    func events(of customer: String, limit: Int) async throws -> [ShopEvent]
+    func orders(of customer: String, limit: Int) async throws -> [Order]
+    func coupons(issuedTo customer: String) async throws -> [Coupon]
+    func suppression(of customer: String) async throws -> Suppression?
+    /// Erases the customer (GDPR): their row, orders, carts, favorites,
+    /// jobs and events; coupons handed to them no longer say to whom. The
+    /// suppression list keeps the address.
+    func forget(_ customer: String) async throws -> ForgetReport
+
     /// No more marketing mail to this address (unsubscribed, hard bounce):
     /// its scheduled automation jobs are cancelled in the same transaction.
     func suppress(_ email: String, reason: String, now: Double) async throws

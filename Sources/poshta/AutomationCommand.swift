@@ -5,7 +5,7 @@ import PoshtaApp
 struct Automation: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Marketing automations: the jobs waiting, one job's dry run, cancelling, figures.",
-        subcommands: [List.self, Show.self, Cancel.self, Stats.self])
+        subcommands: [List.self, Show.self, Cancel.self, Stats.self, Bench.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Jobs, next due first (the scheduled ones unless --state says).")
@@ -57,6 +57,20 @@ struct Automation: AsyncParsableCommand {
 
         func run() async throws {
             let status = await AutomationCommands.stats(configurationPath: options.config, days: days, json: json)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scale benchmark: a fresh store with --jobs scheduled jobs, --due of them due now, fired to a fresh spool.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Scheduled jobs in the store.") var jobs: Int = 1_000_000
+        @Option(help: "Of them, due now (abandoned carts).") var due: Int = 20_000
+        @Option(help: "Keep the store and spool in this folder (default: a temporary one, removed).") var folder: String?
+
+        func run() async throws {
+            let status = await AutomationBench.run(configurationPath: options.config, jobs: jobs, due: due, folder: folder)
             if status != 0 { throw ExitCode(status) }
         }
     }

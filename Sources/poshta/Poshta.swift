@@ -33,8 +33,8 @@ struct Poshta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
         subcommands: [
-            Serve.self, CheckConfig.self, Queue.self, Template.self, Catalog.self, Coupon.self, Automation.self, Sendmail.self,
-            InstallLinks.self, TLS.self, User.self,
+            Serve.self, CheckConfig.self, Queue.self, Template.self, Catalog.self, Coupon.self, Automation.self, Customer.self,
+            Sendmail.self, InstallLinks.self, TLS.self, User.self,
             Version.self,
         ])
 }

@@ -109,7 +109,7 @@ struct MarketingDeliveryTests {
         let token = UnsubscribeTokens(secret: Array(secret.utf8)).token(for: "ivan@example.bg")
         let reply = try await ShopMailTests.send("Subject: unsubscribe\r\n\r\n", to: ["unsubscribe+\(token)@mail.test"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
-        try await daemon.waitForLog("<ivan@example.bg>: 1 queued abandoned_cart mail(s) withdrawn")
+        try await daemon.waitForLog("<ivan@example.bg>: 1 queued marketing mail(s) withdrawn: unsubscribed by mail")
         let counts = try await daemon.spool.stateCounts()
         #expect(counts[.deleted] == 1 && counts[.queued] == 1, "\(counts)")
         try await daemon.stop()
