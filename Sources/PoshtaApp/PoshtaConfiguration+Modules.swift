@@ -3,6 +3,7 @@ import Automations
 import Foundation
 import Delivery
 import Intake
+import SMTPProtocol
 import SMTPServer
 import ShopMail
 
@@ -14,7 +15,7 @@ import ShopMail
 extension PoshtaConfiguration {
     /// The SMTP server's share of the configuration.
     var smtpServer: SMTPServerConfiguration {
-        SMTPServerConfiguration(
+        var configuration = SMTPServerConfiguration(
             hostname: server.hostname,
             listeners: listeners.map { listener in
                 SMTPServerConfiguration.Listener(
@@ -27,6 +28,8 @@ extension PoshtaConfiguration {
             maxMessageSize: limits.maxMessageSize, maxRecipients: limits.maxRecipients,
             maxConnections: limits.maxConnections, idleTimeout: limits.idleTimeout, maxErrors: limits.maxErrors,
             shutdownTimeout: server.shutdownTimeout)
+        configuration.inboundMailboxes = InboundMailbox(unsubscribe.mailbox).map { [$0] } ?? []
+        return configuration
     }
 
     /// What the shop's mail needs of the configuration: the daemon's, and

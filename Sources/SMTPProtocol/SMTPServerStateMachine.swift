@@ -22,6 +22,10 @@ public struct SMTPServerStateMachine: Sendable {
         public var authWithoutTLS: Bool
         /// Submission: MAIL needs AUTH first (RFC 6409 §4.3).
         public var requiresAuthentication: Bool
+        /// Mailboxes of our own that anyone may write to, relay or not: the
+        /// unsubscribe address of the marketing mails, which mailbox
+        /// providers write to from the internet.
+        public var inboundMailboxes: [InboundMailbox] = []
 
         public init(
             hostname: String, maxMessageSize: Int, maxRecipients: Int, maxErrors: Int,
@@ -238,7 +242,9 @@ public struct SMTPServerStateMachine: Sendable {
         if !mailbox.isASCII && transaction?.parameters.smtpUTF8 != true {
             return fail(SMTPReply(553, "5.6.7", "<\(mailbox)>: non-ASCII recipient address needs SMTPUTF8"))
         }
-        guard clientMayRelay else { return fail(SMTPReply(554, "5.7.1", "<\(mailbox)>: Relay access denied")) }
+        guard clientMayRelay || configuration.inboundMailboxes.contains(where: { $0.matches(mailbox) }) else {
+            return fail(SMTPReply(554, "5.7.1", "<\(mailbox)>: Relay access denied"))
+        }
         // The same mailbox twice (domains compare case-insensitively) is kept once.
         if transaction?.recipients.contains(where: { $0.isSameAddress(as: mailbox) }) == true {
             return .reply(SMTPReply(250, "2.1.5", "Ok"))

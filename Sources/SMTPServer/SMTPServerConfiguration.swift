@@ -1,3 +1,5 @@
+public import SMTPProtocol
+
 /// The SMTPServer module: listeners, sessions and the relay policy.
 ///
 /// Input: TCP connections on the configured addresses. Output: messages
@@ -64,6 +66,9 @@ public struct SMTPServerConfiguration: Sendable {
     public var maxErrors: Int
     /// Seconds sessions get to finish after a stop signal.
     public var shutdownTimeout: Int
+    /// Our own mailboxes that relay listeners take mail for from any client
+    /// (the unsubscribe address: mailbox providers write to it).
+    public var inboundMailboxes: [InboundMailbox] = []
 
     public init(
         hostname: String, listeners: [Listener], maxMessageSize: Int, maxRecipients: Int, maxConnections: Int,

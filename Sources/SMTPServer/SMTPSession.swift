@@ -133,13 +133,14 @@ struct SMTPSession {
     }
 
     private func makeStateMachine(peer: SocketAddress?) -> SMTPServerStateMachine {
-        let configuration = SMTPServerStateMachine.Configuration(
+        var configuration = SMTPServerStateMachine.Configuration(
             hostname: self.configuration.hostname, maxMessageSize: self.configuration.maxMessageSize,
             maxRecipients: self.configuration.maxRecipients, maxErrors: self.configuration.maxErrors,
             offersStartTLS: listener.tls == .starttls && tls != nil,
             authMechanisms: authentication?.mechanisms ?? [],
             authWithoutTLS: listener.authWithoutTLS,
             requiresAuthentication: listener.mode == .submission)
+        configuration.inboundMailboxes = listener.mode == .relay ? self.configuration.inboundMailboxes : []
         let trusted = peer.map { address in listener.trustedNetworks.contains { $0.contains(address) } } == true
         var machine = SMTPServerStateMachine(
             configuration: configuration, clientMayRelay: listener.mode == .relay && trusted,

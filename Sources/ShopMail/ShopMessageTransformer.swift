@@ -230,11 +230,14 @@ public struct ShopMessageTransformer: MessageTransformer {
     }
 
     /// Related and showcase products from the catalog, when the key calls for
-    /// them and the shop did not send them itself.
+    /// them and the shop did not send them itself. An order confirmation
+    /// goes without them when `[marketing.order_related] mode = "separate"`
+    /// gives them a mail of their own.
     func addBlocks(to data: inout [String: Any], schema: TemplateSchema, locale: String) async throws {
         guard let store else { return }
         let blocks = schema.blocks ?? []
-        if blocks.contains("related_products"), data["related_products"] == nil,
+        let relatedGoSeparately = schema.kind != .marketing && settings.automations.isOn(.orderRelated)
+        if blocks.contains("related_products"), data["related_products"] == nil, !relatedGoSeparately,
             let items = (data["order"] as? [String: Any])?["items"] as? [[String: Any]]
         {
             let skus = items.compactMap { $0["sku"].map { "\($0)" } }

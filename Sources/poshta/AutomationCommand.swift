@@ -68,9 +68,12 @@ struct Automation: AsyncParsableCommand {
         @Option(help: "Scheduled jobs in the store.") var jobs: Int = 1_000_000
         @Option(help: "Of them, due now (abandoned carts).") var due: Int = 20_000
         @Option(help: "Keep the store and spool in this folder (default: a temporary one, removed).") var folder: String?
+        @Flag(help: "Only fill the store in --folder, for a daemon to fire (Benchmarks/automations.sh).") var seedOnly = false
 
         func run() async throws {
-            let status = await AutomationBench.run(configurationPath: options.config, jobs: jobs, due: due, folder: folder)
+            guard !seedOnly || folder != nil else { throw ValidationError("--seed-only needs --folder") }
+            let status = await AutomationBench.run(
+                configurationPath: options.config, jobs: jobs, due: due, folder: folder, seedOnly: seedOnly)
             if status != 0 { throw ExitCode(status) }
         }
     }

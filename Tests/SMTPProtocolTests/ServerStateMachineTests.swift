@@ -285,6 +285,22 @@ struct ServerStateMachineTests {
         #expect(machine.send("RCPT TO:<bob@example.org>").status == "250 2.1.5")
     }
 
+    @Test("a client that may not relay may still write to an inbound mailbox: unsubscribe@ and unsubscribe+TOKEN@, any case; nothing else")
+    func inboundMailbox() {
+        var base = makeMachine(mayRelay: false)
+        var configuration = base.configuration
+        configuration.inboundMailboxes = [InboundMailbox("unsubscribe@mail.shop.example")!]
+        base = SMTPServerStateMachine(configuration: configuration, clientMayRelay: false)
+        var machine = Self.inTransaction(base)
+        #expect(machine.send("RCPT TO:<unsubscribe+aGk.Xy-_z@mail.shop.example>").status == "250 2.1.5")
+        #expect(machine.send("RCPT TO:<Unsubscribe@MAIL.shop.example>").status == "250 2.1.5")
+        #expect(machine.send("RCPT TO:<unsubscribed@mail.shop.example>").status == "554 5.7.1")
+        #expect(machine.send("RCPT TO:<unsubscribe@shop.example>").status == "554 5.7.1")
+        #expect(machine.send("RCPT TO:<unsubscribe+x@[192.0.2.1]>").status == "554 5.7.1")
+        #expect(machine.transaction?.recipients.map(\.description) == ["unsubscribe+aGk.Xy-_z@mail.shop.example", "Unsubscribe@MAIL.shop.example"])
+        #expect(InboundMailbox("no-at-sign") == nil && InboundMailbox("@x") == nil)
+    }
+
     @Test("<Postmaster> is the postmaster of this host")
     func postmaster() {
         var machine = Self.inTransaction()

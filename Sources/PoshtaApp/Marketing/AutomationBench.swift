@@ -13,10 +13,11 @@ import Templates
 /// rest win-back reminders months away, then fires the due ones with the
 /// daemon's sender — store reads, render, MIME, spool with its fsync,
 /// the store's record — and prints jobs per second and the process's
-/// memory before and after. With `keep`, the store and spool stay for a
-/// daemon to be started on (Benchmarks/automations.sh measures its memory).
+/// memory before and after. With a `folder`, the store and spool stay
+/// there; with `seedOnly`, nothing is fired, for a daemon to be started on
+/// the store (Benchmarks/automations.sh measures the daemon that way).
 public enum AutomationBench {
-    public static func run(configurationPath: String, jobs: Int, due: Int, folder: String?) async -> Int32 {
+    public static func run(configurationPath: String, jobs: Int, due: Int, folder: String?, seedOnly: Bool) async -> Int32 {
         guard let configuration = Commands.loadConfiguration(configurationPath) else { return Commands.exConfig }
         guard jobs >= due, due > 0, jobs <= 10_000_000 else {
             Commands.printError("poshta automation bench: --due must be 1 or more and at most --jobs (at most 10,000,000)")
@@ -30,6 +31,7 @@ public enum AutomationBench {
             let clock = ContinuousClock()
             let seeding = try await clock.measure { try await seed(store, jobs: jobs, due: due, now: now) }
             print("seeded \(jobs) scheduled jobs (\(due) due now) in \(format(seeding).text) s; store \(megabytes(fileSize(directory + "/store.sqlite"))) MB")
+            if seedOnly { return 0 }
 
             let spool = try Spool(directory: directory + "/spool", logger: logger)
             defer { spool.close() }

@@ -94,6 +94,21 @@ struct MarketingDeliveryTests {
         try await daemon.stop()
     }
 
+    @Test("order_related mode separate: the order confirmation goes without related products, a mail of their own brings them")
+    func relatedSeparately() async throws {
+        let daemon = try await ShopMailTests.shopDaemon(extra: Self.marketing("[marketing.order_related]\nmode = \"separate\""))
+        let reply = try await ShopMailTests.send(try ShopMailTests.orderPaid(locale: "bg"), to: ["maria.georgieva@abv.bg"], port: daemon.port())
+        #expect(reply.code == 250, "\(reply)")
+        let files = try await daemon.waitForOutbox(count: 2)
+        let texts = files.values.map { String(decoding: $0, as: UTF8.self) }
+        let confirmation = try #require(texts.first { !$0.contains("Message-ID: <automation.") })
+        let related = try #require(texts.first { $0.contains("Message-ID: <automation.") })
+        // Quoted-printable or not, a product name shows in the raw text only where it is (Cyrillic is QP-encoded; the sku is not).
+        #expect(!confirmation.contains("genmaicha"), "no related products in the confirmation")
+        #expect(related.contains("https://romashka.example/genmaicha"), "the related product's link")
+        try await daemon.stop()
+    }
+
     @Test("mail to the unsubscribe address withdraws the customer's marketing mail still in the queue, logged; other mail stays")
     func withdrawnFromQueue() async throws {
         let daemon = try await ShopMailTests.shopDaemon(extra: Self.marketing() + "\n[delivery]\nsuspended = true\n")

@@ -68,4 +68,20 @@ struct UnsubscribeTests {
         #expect(try await daemon.spool.stateCounts().values.reduce(0, +) == 0)
         try await daemon.stop()
     }
+
+    @Test("a mailbox provider that may not relay still reaches the unsubscribe address, and nothing else")
+    func fromTheInternet() async throws {
+        // Loopback is not trusted here: the test client stands for Gmail's servers.
+        let untrusted = Self.marketing + "\n[[listener]]\naddress = \"127.0.0.1:0\"\ntrusted_networks = [\"192.0.2.0/24\"]\n"
+        let daemon = try await ShopMailTests.shopDaemon(extra: untrusted)
+        _ = try await daemon.waitForLog("unsubscribe page on http://")
+        let secret = try String(contentsOfFile: daemon.directory.path + "/unsubscribe.key", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = UnsubscribeTokens(secret: Array(secret.utf8)).token(for: "ivan@example.bg")
+        let reply = try await ShopMailTests.send("Subject: unsubscribe\r\n\r\n", to: ["unsubscribe+\(token)@mail.test"], port: daemon.port())
+        #expect(reply.code == 250 && reply.description.contains("unsubscribed <ivan@example.bg>"), "\(reply)")
+        let relay = try await ShopMailTests.send("Subject: hi\r\n\r\nhi\r\n", to: ["someone@example.org"], port: daemon.port())
+        #expect(relay.code == 554 && relay.description.contains("Relay access denied"), "\(relay)")
+        try await daemon.stop()
+    }
 }
