@@ -41,14 +41,16 @@ public struct UnsubscribeTokens: Sendable {
     /// `List-Unsubscribe` and `List-Unsubscribe-Post` for a mail to `email`:
     /// the one-click URL first, then the mailto (RFC 2369, RFC 8058).
     public func headers(for email: String, url base: String, mailbox: String) -> [(name: String, value: String)] {
+        links(for: email, url: base, mailbox: mailbox).headers
+    }
+
+    /// The one-click link and both headers, with the token made once.
+    public func links(for email: String, url base: String, mailbox: String) -> (url: String, headers: [(name: String, value: String)]) {
         let token = token(for: email)
         let at = mailbox.lastIndex(of: "@") ?? mailbox.endIndex
         let mailto = mailbox[..<at] + "+" + token + mailbox[at...]
         let url = Self.link(base, token)
-        return [
-            ("List-Unsubscribe", "<\(url)>, <mailto:\(mailto)>"),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        ]
+        return (url, [("List-Unsubscribe", "<\(url)>, <mailto:\(mailto)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")])
     }
 
     /// The one-click page's link for `email`: `base/TOKEN`, as in `List-Unsubscribe`
@@ -65,9 +67,24 @@ public struct UnsubscribeTokens: Sendable {
         Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key).prefix(16))
     }
 
+    /// Base64url without padding (RFC 4648 §5), written directly: Foundation's
+    /// encoder and three replacements cost more than the HMAC.
     static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            for shift in [18, 12, 6, 0] { output.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest > 0 {
+            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            for shift in [18, 12, 6].prefix(rest + 1) { output.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     static func decode(_ text: Substring) -> [UInt8]? {

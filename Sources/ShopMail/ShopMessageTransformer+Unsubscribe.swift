@@ -60,8 +60,8 @@ extension ShopMessageTransformer {
     /// marketing mail to `email`; nil while no secret is loaded (marketing off).
     func unsubscribeFields(for email: String) -> (link: String, fields: [HeaderField])? {
         guard let tokens = settings.unsubscribeTokens else { return nil }
-        let fields = tokens.headers(for: email, url: settings.unsubscribeURL, mailbox: settings.unsubscribeMailbox)
-        return (tokens.link(for: email, url: settings.unsubscribeURL), fields.map { HeaderField($0.name, $0.value) })
+        let links = tokens.links(for: email, url: settings.unsubscribeURL, mailbox: settings.unsubscribeMailbox)
+        return (links.url, links.headers.map { HeaderField($0.name, $0.value) })
     }
 
     /// Why `email` gets no marketing mail — unsubscribed or bounced, or no
@@ -69,7 +69,11 @@ extension ShopMessageTransformer {
     /// default_consent`) —, or nil when it may. Transactional mail never asks.
     func marketingRefusal(for email: String, customer: Customer?) async throws -> String? {
         guard let store else { return nil }
-        if try await store.isSuppressed(email) { return "<\(email)> is on the suppression list (unsubscribed or bounced)" }
+        return marketingRefusal(for: email, customer: customer, suppressed: try await store.isSuppressed(email))
+    }
+
+    func marketingRefusal(for email: String, customer: Customer?, suppressed: Bool) -> String? {
+        if suppressed { return "<\(email)> is on the suppression list (unsubscribed or bounced)" }
         guard customer?.marketingConsent ?? settings.automations.defaultConsent else {
             return "<\(email)> has not consented to marketing mail"
         }

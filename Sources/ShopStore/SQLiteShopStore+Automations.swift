@@ -102,6 +102,39 @@ extension SQLiteShopStore {
         }
     }
 
+    public func automationContext(for job: AutomationJob, sentSince time: Double) async throws -> AutomationContext {
+        try await database.read { db in
+            let email = job.customer.lowercased()
+            var context = AutomationContext()
+            context.customer = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email])
+                .map(Self.customer)
+            context.suppressed = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email = ?"), arguments: [email]) ?? false
+            context.sent = try Double.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT updated FROM automation_job WHERE customer = ? AND state = 'sent' AND updated >= ? ORDER BY updated"),
+                arguments: [email, time])
+            context.cart = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cart WHERE id = ?"), arguments: [job.subject])
+                .map(Self.cart)
+            context.order = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [job.subject])
+                .map(Self.order)
+            context.latestOrder = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM shop_order WHERE email = ? ORDER BY placed DESC, number DESC LIMIT 1"),
+                arguments: [email]
+            ).map(Self.order)
+            context.favorites = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT sku FROM favorite WHERE customer = ? ORDER BY added, sku"), arguments: [email])
+            let skus = Set(
+                (context.cart?.items ?? []).map(\.sku) + (context.order?.items ?? []).map(\.sku)
+                    + (context.latestOrder?.items ?? []).map(\.sku) + context.favorites)
+            let product = try db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?")
+            for sku in skus {
+                if let found = try Row.fetchOne(product, arguments: [sku]).map(Self.product) { context.products[sku] = found }
+            }
+            return context
+        }
+    }
+
     public func jobsSent(to customer: String, since time: Double) async throws -> [Double] {
         try await database.read { db in
             try Double.fetchAll(
@@ -120,12 +153,14 @@ extension SQLiteShopStore {
 
     public func cart(_ id: String) async throws -> Cart? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM cart WHERE id = ?", arguments: [id]).map { row in
-                Cart(
-                    id: row["id"], customer: row["customer"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
-                    checkoutURL: row["checkout_url"], updated: row["updated"])
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM cart WHERE id = ?", arguments: [id]).map(Self.cart)
         }
+    }
+
+    static func cart(_ row: Row) -> Cart {
+        Cart(
+            id: row["id"], customer: row["customer"], items: Self.decode([Order.Item].self, row["items"]) ?? [],
+            checkoutURL: row["checkout_url"], updated: row["updated"])
     }
 
     public func favorites(of customer: String) async throws -> [String] {
@@ -137,12 +172,15 @@ extension SQLiteShopStore {
 
     public func customer(_ email: String) async throws -> Customer? {
         try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email.lowercased()]).map { row in
-                Customer(
-                    email: row["email"], name: row["name"], locale: row["locale"],
-                    marketingConsent: row["marketing_consent"], orderCount: row["order_count"], lastOrder: row["last_order"])
-            }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email.lowercased()])
+                .map(Self.customer)
         }
+    }
+
+    static func customer(_ row: Row) -> Customer {
+        Customer(
+            email: row["email"], name: row["name"], locale: row["locale"], marketingConsent: row["marketing_consent"],
+            orderCount: row["order_count"], lastOrder: row["last_order"])
     }
 
     @discardableResult

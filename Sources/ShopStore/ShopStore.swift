@@ -70,6 +70,8 @@ public protocol ShopStore: Sendable {
     /// Ends claimed jobs, all in one transaction (one commit for a whole round of sending).
     func finishJobs(_ results: [JobResult], now: Double) async throws
 
+    /// What the sender needs of one job, in one read (`AutomationContext`).
+    func automationContext(for job: AutomationJob, sentSince time: Double) async throws -> AutomationContext
     /// When the customer's marketing mails went out, since `time` (for the frequency cap).
     func jobsSent(to customer: String, since time: Double) async throws -> [Double]
     /// The customer's most recent order.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Automations
@@ -29,5 +30,19 @@ struct UnsubscribeTokensTests {
         #expect(fields.map(\.name) == ["List-Unsubscribe", "List-Unsubscribe-Post"])
         #expect(fields[0].value == "<https://romashka.example/u/\(token)>, <mailto:unsubscribe+\(token)@romashka.example>")
         #expect(fields[1].value == "List-Unsubscribe=One-Click")
+    }
+
+    @Test("base64url as RFC 4648 §5 writes it, unpadded: the same text as Foundation's encoder with the alphabet swapped, every length 0 to 40")
+    func base64url() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            for _ in 0..<25 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                    .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                #expect(UnsubscribeTokens.base64URL(bytes) == expected, "\(bytes)")
+                #expect(UnsubscribeTokens.decode(Substring(expected)) == bytes)
+            }
+        }
     }
 }

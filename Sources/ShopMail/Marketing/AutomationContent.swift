@@ -2,8 +2,8 @@ import Automations
 import Foundation
 import ShopStore
 
-/// What an automation's mail shows, read from the store when the job
-/// fires — the cart as it is now, the favorites not bought since, the
+/// What an automation's mail shows, from what the store held when the job
+/// fired (`AutomationContext`) — the cart as it is now, the favorites not bought since, the
 /// catalog's current names and prices — in the shape docs/templates.md
 /// gives each key. Nothing to show (the cart emptied, the order unknown)
 /// is a reason to skip the job, not an error.
@@ -14,47 +14,45 @@ extension ShopMessageTransformer {
         case nothing(String)
     }
 
-    func content(
-        of job: AutomationJob, automation: Automation, customer: Customer?, locale: String, store: any ShopStore
-    ) async throws -> JobContent {
+    func content(of job: AutomationJob, automation: Automation, context: AutomationContext, locale: String) -> JobContent {
         var person: [String: Any] = ["email": job.customer]
-        if let name = customer?.name, !name.isEmpty { person["name"] = name }
+        if let name = context.customer?.name, !name.isEmpty { person["name"] = name }
         var data: [String: Any] = ["customer": person]
         switch automation {
         case .abandonedCart:
-            guard let cart = try await store.cart(job.subject), !cart.items.isEmpty else {
+            guard let cart = context.cart, !cart.items.isEmpty else {
                 return .nothing("cart \(job.subject) is empty or gone")
             }
-            let lines = try await self.lines(cart.items, locale: locale, store: store)
+            let lines = self.lines(cart.items, locale: locale, products: context.products)
             data["cart"] = [
                 "items": lines, "total": Self.sum(lines), "currency": renderer.shop.currency,
                 "checkout_url": cart.checkoutURL ?? renderer.shop.url,
             ]
         case .favoritesReminder:
             var cards: [[String: Any]] = []
-            for sku in try await store.favorites(of: job.customer) {
-                if let product = try await store.product(sku), product.active { cards.append(Self.card(product, locale: locale)) }
+            for sku in context.favorites {
+                if let product = context.products[sku], product.active { cards.append(Self.card(product, locale: locale)) }
             }
             guard !cards.isEmpty else { return .nothing("no favorites left that the shop still sells") }
             data["favorite_products"] = cards
         case .orderRelated, .feedbackRequest, .purchaseAnniversary:
-            guard let order = try await store.order(job.subject) else { return .nothing("order \(job.subject) is unknown") }
-            data["order"] = try await orderData(order, locale: locale, store: store)
+            guard let order = context.order else { return .nothing("order \(job.subject) is unknown") }
+            data["order"] = orderData(order, locale: locale, products: context.products)
             if automation == .feedbackRequest { data["feedback_email"] = renderer.shop.email }
         case .loyaltyThanks:
-            let count = customer?.orderCount ?? 0
+            let count = context.customer?.orderCount ?? 0
             guard count >= 2 else { return .nothing("\(count) order(s): thanks come from the second on") }
             data["order_count"] = count
         case .inactiveReminder:
-            guard let order = try await store.latestOrder(of: job.customer) else { return .nothing("no order to remind of") }
-            data["last_order"] = try await orderData(order, locale: locale, store: store)
+            guard let order = context.latestOrder else { return .nothing("no order to remind of") }
+            data["last_order"] = orderData(order, locale: locale, products: context.products)
         }
         return .data(data)
     }
 
     /// An order as the templates take it (docs/templates.md, "order").
-    func orderData(_ order: Order, locale: String, store: any ShopStore) async throws -> [String: Any] {
-        let lines = try await self.lines(order.items, locale: locale, store: store)
+    func orderData(_ order: Order, locale: String, products: [String: Product]) -> [String: Any] {
+        let lines = self.lines(order.items, locale: locale, products: products)
         let subtotal = Self.sum(lines)
         var data: [String: Any] = [
             "number": order.number, "date": Date(timeIntervalSince1970: order.placed).formatted(.iso8601),
@@ -67,10 +65,10 @@ extension ShopMessageTransformer {
 
     /// Order or cart lines with the catalog's name, price, page and picture
     /// where the shop's line left them out.
-    func lines(_ items: [Order.Item], locale: String, store: any ShopStore) async throws -> [[String: Any]] {
+    func lines(_ items: [Order.Item], locale: String, products: [String: Product]) -> [[String: Any]] {
         var lines: [[String: Any]] = []
         for item in items {
-            let product = try await store.product(item.sku)
+            let product = products[item.sku]
             let price = item.price ?? product?.price ?? 0
             var line: [String: Any] = [
                 "sku": item.sku, "name": item.name ?? product?.name(in: locale) ?? item.sku, "quantity": item.quantity,

@@ -23,20 +23,20 @@ extension ShopMessageTransformer {
             return .wait(.skipped(reason: "no automation is called \(job.automation)"))
         }
         guard settings.isOn(automation) else { return .wait(.skipped(reason: "\(job.automation) is switched off")) }
-        let customer = try await store.customer(job.customer)
-        if let reason = try await marketingRefusal(for: job.customer, customer: customer) {
+        let context = try await store.automationContext(for: job, sentSince: now - FrequencyCap.window)
+        if let reason = marketingRefusal(for: job.customer, customer: context.customer, suppressed: context.suppressed) {
             return .wait(.skipped(reason: reason))
         }
-        let sent = try await store.jobsSent(to: job.customer, since: now - FrequencyCap.window) + alsoSent
+        let sent = context.sent + alsoSent
         let time = settings.sendingTime(now: now, sentToCustomer: sent)
         if time > now {
             let quiet = settings.quietHours?.end(ifQuietAt: now, in: settings.timeZone) != nil
             return .wait(.moved(to: time, reason: quiet ? "quiet hours" : "frequency cap: \(sent.count) in the last day"))
         }
 
-        let locale = renderer.locale(for: customer?.locale)
+        let locale = renderer.locale(for: context.customer?.locale)
         var data: [String: Any]
-        switch try await content(of: job, automation: automation, customer: customer, locale: locale, store: store) {
+        switch content(of: job, automation: automation, context: context, locale: locale) {
         case .nothing(let reason): return .wait(.skipped(reason: reason))
         case .data(let found): data = found
         }

@@ -37,7 +37,7 @@ public final class AutomationSender: Sendable {
     let parallelism: Int
 
     /// `mail` supplies the templates, the shop's settings and the coupons; its store must be set.
-    public init(mail: ShopMessageTransformer, intake: Intake, batchSize: Int = 200, parallelism: Int = 8) {
+    public init(mail: ShopMessageTransformer, intake: Intake, batchSize: Int = 2_000, parallelism: Int = 32) {
         self.parallelism = max(1, parallelism)
         precondition(mail.store != nil, "the automations need the shop store")
         self.mail = mail
