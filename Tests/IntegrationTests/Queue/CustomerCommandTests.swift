@@ -58,11 +58,7 @@ struct CustomerCommandTests {
 
     @Test("forget takes the customer's marketing mail off the queue; other mail to them stays")
     func forgetWithdrawsQueuedMarketing() async throws {
-        let daemon = try await ShopMailTests.shopDaemon(extra: MarketingDeliveryTests.marketing() + "\n[delivery]\nsuspended = true\n")
-        try await MarketingDeliveryTests.post(MarketingDeliveryTests.staleCart("ivan@example.bg", "c-1"), to: daemon)
-        let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
-        #expect(try await MarketingDeliveryTests.settledJob(store, "ivan@example.bg").state == .sent)
-        #expect(try await ShopMailTests.send("Subject: hi\r\n\r\nhi\r\n", to: ["ivan@example.bg"], port: daemon.port()).code == 250)
+        let daemon = try await MarketingDeliveryTests.queuedMarketingAndPlainMail()
         let result = try await ExternalProcess.run(
             DaemonProcess.binary,
             ["customer", "forget", "ivan@example.bg", "--config", daemon.configurationFile, "--admin", try await daemon.adminURL()],

@@ -109,8 +109,8 @@ struct MarketingDeliveryTests {
         try await daemon.stop()
     }
 
-    @Test("mail to the unsubscribe address withdraws the customer's marketing mail still in the queue, logged; other mail stays")
-    func withdrawnFromQueue() async throws {
+    /// A daemon that delivers nothing, with Ivan's abandoned-cart mail and a plain mail to him waiting in its queue.
+    static func queuedMarketingAndPlainMail() async throws -> TestDaemon {
         let daemon = try await ShopMailTests.shopDaemon(extra: Self.marketing() + "\n[delivery]\nsuspended = true\n")
         try await Self.post(Self.staleCart("ivan@example.bg", "c-1"), to: daemon)
         let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
@@ -118,10 +118,14 @@ struct MarketingDeliveryTests {
         let other = try await ShopMailTests.send("Subject: hello\r\n\r\nhi\r\n", to: ["ivan@example.bg"], port: daemon.port())
         #expect(other.code == 250)
         #expect(try await daemon.spool.stateCounts()[.queued] == 2)
+        return daemon
+    }
 
-        let secret = try String(contentsOfFile: daemon.directory.path + "/unsubscribe.key", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let token = UnsubscribeTokens(secret: Array(secret.utf8)).token(for: "ivan@example.bg")
+    @Test("mail to the unsubscribe address withdraws the customer's marketing mail still in the queue, logged; other mail stays")
+    func withdrawnFromQueue() async throws {
+        let daemon = try await Self.queuedMarketingAndPlainMail()
+
+        let token = try UnsubscribeTests.tokens(of: daemon).token(for: "ivan@example.bg")
         let reply = try await ShopMailTests.send("Subject: unsubscribe\r\n\r\n", to: ["unsubscribe+\(token)@mail.test"], port: daemon.port())
         #expect(reply.code == 250, "\(reply)")
         try await daemon.waitForLog("<ivan@example.bg>: 1 queued marketing mail(s) withdrawn: unsubscribed by mail")

@@ -17,14 +17,19 @@ struct UnsubscribeTests {
         unsubscribe_url = "https://romashka.example/u"
         """
 
+    /// The daemon's signer, from the secret it made on its first start.
+    static func tokens(of daemon: TestDaemon) throws -> UnsubscribeTokens {
+        let secret = try String(contentsOfFile: daemon.directory.path + "/unsubscribe.key", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return UnsubscribeTokens(secret: Array(secret.utf8))
+    }
+
     @Test("GET shows the page and changes nothing; POST List-Unsubscribe=One-Click unsubscribes and cancels the jobs; a forged token is 404")
     func oneClick() async throws {
         let daemon = try await ShopMailTests.shopDaemon(extra: Self.marketing)
         let line = try await daemon.waitForLog("unsubscribe page on http://")
         let base = try #require(line.range(of: "http://").map { String(line[$0.lowerBound...].prefix { $0 != " " }) })
-        let secret = try String(contentsOfFile: daemon.directory.path + "/unsubscribe.key", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let tokens = UnsubscribeTokens(secret: Array(secret.utf8))
+        let tokens = try Self.tokens(of: daemon)
         let cart = #"{"type": "cart.updated", "email": "maria@example.bg", "cart_id": "c-7", "items": [{"sku": "TEA-SEN-100"}]}"#
         #expect(try await curl(try await daemon.adminURL() + "/v1/events", token: try daemon.adminToken, method: "POST", body: cart).status == 202)
         let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
@@ -54,9 +59,7 @@ struct UnsubscribeTests {
     func byMail() async throws {
         let daemon = try await ShopMailTests.shopDaemon(extra: Self.marketing)
         _ = try await daemon.waitForLog("unsubscribe page on http://")
-        let secret = try String(contentsOfFile: daemon.directory.path + "/unsubscribe.key", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let token = UnsubscribeTokens(secret: Array(secret.utf8)).token(for: "ivan@example.bg")
+        let token = try Self.tokens(of: daemon).token(for: "ivan@example.bg")
         let reply = try await ShopMailTests.send("Subject: unsubscribe\r\n\r\n", to: ["unsubscribe+\(token)@mail.test"], port: daemon.port())
         #expect(reply.code == 250 && reply.description.contains("unsubscribed <ivan@example.bg>"), "\(reply)")
         let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
@@ -75,9 +78,7 @@ struct UnsubscribeTests {
         let untrusted = Self.marketing + "\n[[listener]]\naddress = \"127.0.0.1:0\"\ntrusted_networks = [\"192.0.2.0/24\"]\n"
         let daemon = try await ShopMailTests.shopDaemon(extra: untrusted)
         _ = try await daemon.waitForLog("unsubscribe page on http://")
-        let secret = try String(contentsOfFile: daemon.directory.path + "/unsubscribe.key", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let token = UnsubscribeTokens(secret: Array(secret.utf8)).token(for: "ivan@example.bg")
+        let token = try Self.tokens(of: daemon).token(for: "ivan@example.bg")
         let reply = try await ShopMailTests.send("Subject: unsubscribe\r\n\r\n", to: ["unsubscribe+\(token)@mail.test"], port: daemon.port())
         #expect(reply.code == 250 && reply.description.contains("unsubscribed <ivan@example.bg>"), "\(reply)")
         let relay = try await ShopMailTests.send("Subject: hi\r\n\r\nhi\r\n", to: ["someone@example.org"], port: daemon.port())
