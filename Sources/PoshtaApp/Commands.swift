@@ -1,4 +1,5 @@
 import Accounts
+import Automations
 import Logging
 import NIOCore
 import NIOPosix
@@ -120,7 +121,25 @@ extension PoshtaConfiguration {
         )
         lines.append("delivery: route=\(delivery.route.rawValue)\(delivery.suspended ? " (suspended)" : "")")
         lines.append("admin: \(admin.address)")
+        lines += marketingSummary
         return lines.joined(separator: "\n")
+    }
+
+    /// `[marketing]` at a glance: the switch, the manners, each automation's
+    /// state and delay with the rule of when it goes.
+    var marketingSummary: [String] {
+        let settings = marketing
+        guard settings.enabled else { return ["marketing: off"] }
+        var lines = [
+            "marketing: on; default_consent=\(settings.defaultConsent) max_per_day=\(settings.frequencyCap.maxPerDay) quiet_hours=\(settings.quietHours?.description ?? "none") time_zone=\(settings.timeZone.identifier)"
+        ]
+        for automation in Automation.allCases {
+            let state = settings.isOn(automation)
+                ? "on, \(settings.delay(automation))"
+                : (automation == .orderRelated && settings.orderRelatedMode == .merge ? "merged into the order confirmation" : "off")
+            lines.append("  \(automation.rawValue): \(state) (\(automation.rule))")
+        }
+        return lines
     }
 }
 

@@ -327,6 +327,21 @@ struct ConfigurationTests: ConfigurationParsing {
             """).marketing
         #expect(!manners.defaultConsent && manners.frequencyCap == FrequencyCap(maxPerDay: 2))
         #expect(manners.quietHours == QuietHours(start: 22 * 60, end: 7 * 60 + 30) && manners.timeZone.identifier == "Europe/Skopje")
+        #expect(try parse("").summary.hasSuffix("\nmarketing: off"))
+        let summary = try parse("""
+            [shop]
+            time_zone = "Europe/Sofia"
+            [marketing]
+            enabled = true
+            quiet_hours = "21:00-08:00"
+            [marketing.loyalty_thanks]
+            enabled = false
+            [marketing.abandoned_cart]
+            delay = "3h"
+            """).summary
+        #expect(summary.contains("marketing: on; default_consent=true max_per_day=1 quiet_hours=21:00-08:00 time_zone=Europe/Sofia"), "\(summary)")
+        #expect(summary.contains("  abandoned_cart: on, 3h (after a cart with an email was last changed, unless an order follows)"), "\(summary)")
+        #expect(summary.contains("  loyalty_thanks: off") && summary.contains("  order_related: merged into the order confirmation"), "\(summary)")
         for (text, message) in [
             ("[marketing]\nquiet_hours = \"late\"\n", "marketing.quiet_hours: \"late\" is not a window of the day"),
             ("[marketing]\nmax_per_day = -1\n", "marketing.max_per_day"),
