@@ -39,6 +39,14 @@ let package = Package(
         // Messages as values: header fields, RFC 2047 words, quoted-printable
         // and base64, content types, the MIME parser and builder. No I/O.
         .target(name: "MIME", swiftSettings: swiftSettings),
+        // DKIM signatures (RFC 6376, RFC 8463): canonicalization, signing, keys, DNS records.
+        .target(
+            name: "DKIM",
+            dependencies: [
+                "MIME", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         // Durable spool: segment files, group commit, SQLite index, recovery.
         .target(
             name: "Spool",
@@ -220,6 +228,7 @@ let package = Package(
         .testTarget(
             name: "AutomationsTests", dependencies: ["Automations", "ShopStore", "PoshtaTestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MIME", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MarketingTests",
             dependencies: [
