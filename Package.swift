@@ -228,7 +228,13 @@ let package = Package(
         .testTarget(
             name: "AutomationsTests", dependencies: ["Automations", "ShopStore", "PoshtaTestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MIME", "PoshtaTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DKIMTests",
+            dependencies: [
+                "DKIM", "MIME", "PoshtaTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ], exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MarketingTests",
             dependencies: [

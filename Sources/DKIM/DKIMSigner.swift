@@ -45,16 +45,7 @@ public struct DKIMSigner: Sendable {
     /// The `DKIM-Signature` field (with its CRLF) for `message`, signed at `time` (seconds since 1970).
     public func signature(for message: [UInt8], time: Int) throws -> [UInt8] {
         let block = HeaderBlock(scanning: message)
-        let bodyStart = Self.bodyStart(message, block)
-        let bodyHash = SHA256.hash(data: bodyCanonicalization.body(message[bodyStart...]))
-
-        // h=: each listed name as often as it occurs, plus the over-signed ones once more.
-        var names: [String] = []
-        for name in headers {
-            let count = block.fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.count
-            let extra = overSigned.contains { $0.caseInsensitiveCompare(name) == .orderedSame } ? 1 : 0
-            names += Array(repeating: name.lowercased(), count: count + extra)
-        }
+        let names = signedNames(block)
         var tags: [(String, String)] = [
             ("v", "1"), ("a", key.algorithm.rawValue),
             ("c", "\(headerCanonicalization.rawValue)/\(bodyCanonicalization.rawValue)"), ("d", domain), ("s", selector),
@@ -62,25 +53,48 @@ public struct DKIMSigner: Sendable {
         ]
         if let expiry { tags.append(("x", "\(time + expiry)")) }
         tags.append(("h", names.joined(separator: ":")))
-        tags.append(("bh", Data(bodyHash).base64EncodedString()))
+        tags.append(("bh", bodyHash(message, block)))
         let unsigned = DKIMTagList.field(tags)
+        let signature = try sign(message, block, names: names, unsignedField: unsigned)
+        return DKIMTagList.appendingSignature(signature, to: unsigned)
+    }
 
-        // The signed fields, bottom-up for repeated names (RFC 6376 §5.4.2), then the signature field without b='s value.
+    /// `bh=`: the canonicalized body's SHA-256, in base64.
+    func bodyHash(_ message: [UInt8], _ block: HeaderBlock) -> String {
+        let body = bodyCanonicalization.body(message[Self.bodyStart(message, block)...])
+        return Data(SHA256.hash(data: body)).base64EncodedString()
+    }
+
+    /// `h=`: each listed name as often as it occurs, plus the over-signed ones once more.
+    func signedNames(_ block: HeaderBlock) -> [String] {
+        var names: [String] = []
+        for name in headers {
+            let count = block.fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.count
+            let extra = overSigned.contains { $0.caseInsensitiveCompare(name) == .orderedSame } ? 1 : 0
+            names += Array(repeating: name.lowercased(), count: count + extra)
+        }
+        return names
+    }
+
+    /// `b=`'s value: the fields named in `names` (bottom-up for a name that
+    /// repeats, nothing for one over-signed: RFC 6376 §5.4.2), then the
+    /// signature field as written up to its empty `b=` (without its CRLF,
+    /// §3.7), canonicalized, hashed and signed.
+    func sign(_ message: [UInt8], _ block: HeaderBlock, names: [String], unsignedField: [UInt8]) throws -> String {
         var data: [UInt8] = []
         var used: [String: Int] = [:]
-        for name in names {
+        for name in names.map({ $0.lowercased() }) {
             let occurrences = block.fields.filter { $0.name.lowercased() == name }
             let taken = used[name, default: 0]
             used[name] = taken + 1
-            guard taken < occurrences.count else { continue }  // over-signed: the null string
+            guard taken < occurrences.count else { continue }
             let field = occurrences[occurrences.count - 1 - taken]
             data += headerCanonicalization.header(message[field.range])
         }
-        var own = headerCanonicalization.header(unsigned[...])
-        own.removeLast(2)  // without its CRLF (RFC 6376 §3.7)
+        var own = headerCanonicalization.header(unsignedField[...])
+        own.removeLast(2)
         data += own
-        let signature = try key.sign(SHA256.hash(data: data))
-        return DKIMTagList.appendingSignature(Data(signature).base64EncodedString(), to: unsigned)
+        return Data(try key.sign(SHA256.hash(data: data))).base64EncodedString()
     }
 
     /// The message with its signature on top.
