@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "Intake",
             dependencies: [
-                "SMTPProtocol", "MIME", "Spool",
+                "SMTPProtocol", "MIME", "Spool", "DKIM",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Spool", "SMTPProtocol", "DNS", "MIME",
+                "Spool", "SMTPProtocol", "DNS", "MIME", "DKIM",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -175,7 +175,7 @@ let package = Package(
             name: "PoshtaApp",
             dependencies: [
                 "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME", "AdminAPI", "Templates", "ShopStore", "ShopMail",
-                "Automations", "UnsubscribeWeb",
+                "Automations", "UnsubscribeWeb", "DKIM", "DNS",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -265,7 +265,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore", "Automations"],
+            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore", "Automations", "DKIM"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+public import DKIM
 /// The Delivery module: takes due mail off the spool and delivers it.
 ///
 /// Input: the spool (woken by its doorbell after each group commit, like
@@ -95,6 +96,9 @@ public struct DeliveryConfiguration: Sendable {
     /// Consecutive failed sessions (no connection, timeout, 421) after which
     /// a whole destination is set aside until `minBackoff` has passed.
     public var deadDestinationThreshold: Int
+    /// Signs the reports Poshta writes (DSNs) as it signs everything it
+    /// spools; nil: no `[dkim]` keys.
+    public var dkim: DKIMKeyring?
 
     public init(
         route: Route, suspended: Bool = false, hostname: String = "localhost", minBackoff: Int = 300,

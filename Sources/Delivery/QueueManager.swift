@@ -38,7 +38,7 @@ public final class QueueManager: Service, Sendable {
         self.capture = CaptureRoute(spool: spool)
         self.cache = ConnectionCache(idleTime: configuration.connectionCacheTime)
         self.recorder = OutcomeRecorder(spool: spool)
-        self.bouncer = Bouncer(spool: spool, hostname: configuration.hostname, logger: logger)
+        self.bouncer = Bouncer(spool: spool, hostname: configuration.hostname, logger: logger, dkim: configuration.dkim)
         var resolver: DNSResolver?
         if configuration.route == .mx {
             let resolverConfiguration = try configuration.nameserver.map { try ResolverConfiguration(nameserver: $0) }

@@ -1,5 +1,6 @@
 import Accounts
 import Automations
+import DKIM
 import Foundation
 import Delivery
 import Intake
@@ -48,8 +49,34 @@ extension PoshtaConfiguration {
         Intake.Configuration(hostname: server.hostname)
     }
 
+    /// The `[[dkim.key]]` files read, each checked against its `algorithm`;
+    /// nil when there are none.
+    func dkimKeyring() throws -> DKIMKeyring? {
+        guard !dkim.keys.isEmpty else { return nil }
+        var signers: [DKIMSigner] = []
+        for entry in dkim.keys {
+            let key: DKIMKey
+            do {
+                key = try DKIMKey(pem: try String(contentsOfFile: entry.keyFile, encoding: .utf8))
+            } catch {
+                throw StartupError(
+                    "[dkim] \(entry.selector)._domainkey.\(entry.domain): cannot read the key \(entry.keyFile): \(error) — make one with `poshta dkim keygen --domain \(entry.domain) --selector \(entry.selector)`")
+            }
+            guard key.algorithm == entry.algorithm else {
+                throw StartupError(
+                    "[dkim] \(entry.selector)._domainkey.\(entry.domain): \(entry.keyFile) holds an \(key.algorithm.rawValue) key, the configuration says \(entry.algorithm.rawValue)")
+            }
+            signers.append(
+                DKIMSigner(
+                    domain: entry.domain, selector: entry.selector, key: key,
+                    headerCanonicalization: dkim.headerCanonicalization, bodyCanonicalization: dkim.bodyCanonicalization,
+                    headers: dkim.headers, expiry: dkim.expiry))
+        }
+        return DKIMKeyring(signers: signers, envelopeFallback: dkim.envelopeFallback)
+    }
+
     /// The queue manager's share; reads the relays' password files.
-    func deliveryConfiguration() throws -> DeliveryConfiguration {
+    func deliveryConfiguration(dkim keyring: DKIMKeyring? = nil) throws -> DeliveryConfiguration {
         var timeouts = SMTPClientTimeouts()
         timeouts.connect = .seconds(delivery.connectTimeout)
         timeouts.greeting = .seconds(delivery.commandTimeout)
@@ -62,7 +89,7 @@ extension PoshtaConfiguration {
             politeness[domain.name] = DeliveryConfiguration.Politeness(
                 concurrency: domain.concurrency ?? delivery.concurrency, rate: (domain.rate ?? delivery.rate)?.rate)
         }
-        return DeliveryConfiguration(
+        var configuration = DeliveryConfiguration(
             route: DeliveryConfiguration.Route(rawValue: delivery.route.rawValue) ?? .capture,
             suspended: delivery.suspended, hostname: server.hostname, minBackoff: delivery.minBackoff,
             maxBackoff: delivery.maxBackoff, maxLifetime: delivery.maxLifetime,
@@ -75,6 +102,8 @@ extension PoshtaConfiguration {
             politeness: politeness, globalRate: delivery.globalRate?.rate,
             connectionCacheTime: Double(delivery.connectionCacheTime),
             delayWarning: delivery.delayWarning > 0 ? Double(delivery.delayWarning) : nil)
+        configuration.dkim = keyring
+        return configuration
     }
 
     /// The AUTH throttle's policy from `[auth]`.

@@ -1,6 +1,7 @@
 import Foundation
 import Accounts
 import AdminAPI
+import DKIM
 import Delivery
 import Intake
 public import Logging
@@ -81,7 +82,16 @@ public final class PoshtaDaemon: Sendable {
         let transformer = ShopMessageTransformer(
             templates: templates, store: store,
             settings: configuration.shopMail(unsubscribeTokens: unsubscribeTokens), logger: logger, suppression: suppression)
-        let intake = Intake(configuration: configuration.intake, spool: spool, transformer: transformer, logger: logger)
+        let dkim: DKIMKeyring?
+        do {
+            dkim = try configuration.dkimKeyring()
+        } catch {
+            spool.close()
+            throw error
+        }
+        var intakeConfiguration = configuration.intake
+        intakeConfiguration.dkim = dkim
+        let intake = Intake(configuration: intakeConfiguration, spool: spool, transformer: transformer, logger: logger)
         let automations = AutomationSender(mail: transformer, intake: intake)
         do {
             // Before the queue manager runs: the spool still has every message it took before a crash.
@@ -107,7 +117,7 @@ public final class PoshtaDaemon: Sendable {
         let queueManager: QueueManager
         do {
             queueManager = try QueueManager(
-                configuration: try configuration.deliveryConfiguration(), spool: spool,
+                configuration: try configuration.deliveryConfiguration(dkim: dkim), spool: spool,
                 eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
             ) { recipient, envelope, reply in
                 // A marketing mail refused for good: that address gets no more.

@@ -34,7 +34,7 @@ struct Poshta: AsyncParsableCommand {
         abstract: "A mail server for online shops: SMTP intake, durable spool, delivery.",
         subcommands: [
             Serve.self, CheckConfig.self, Queue.self, Template.self, Catalog.self, Coupon.self, Automation.self, Customer.self,
-            Sendmail.self, InstallLinks.self, TLS.self, User.self,
+            DKIM.self, Sendmail.self, InstallLinks.self, TLS.self, User.self,
             Version.self,
         ])
 }

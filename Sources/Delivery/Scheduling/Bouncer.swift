@@ -1,3 +1,4 @@
+import DKIM
 import Foundation
 import Logging
 import Spool
@@ -9,6 +10,8 @@ struct Bouncer: Sendable {
     let spool: Spool
     let hostname: String
     let logger: Logger
+    /// The DKIM keys: a report is signed like any mail Poshta writes.
+    var dkim: DKIMKeyring?
 
     /// A recipient to report: the attempt's result, and whether it expired
     /// rather than being refused.
@@ -42,7 +45,12 @@ struct Bouncer: Sendable {
             arrivalDate: Date(timeIntervalSince1970: envelope.arrival), recipients: reports, originalMessage: original,
             date: now,
             messageID: DeliveryStatusNotification.makeMessageID(queueID: id.description, hostname: hostname, date: now))
-        let bytes = report.encoded()
+        var bytes = report.encoded()
+        if let dkim {
+            let signed = dkim.sign(bytes, envelopeSender: "", time: Int(now.timeIntervalSince1970))
+            bytes = signed.message
+            for failure in signed.failures { logger.error("\(id): DKIM: \(failure); the report goes unsigned by it") }
+        }
         let dsnEnvelope = SpoolEnvelope(
             queueID: id, sender: "", recipients: [envelope.sender], arrival: now.timeIntervalSince1970,
             smtpUTF8: report.requiresSMTPUTF8, client: "bounce", tags: ["dsn": envelope.queueID.description])

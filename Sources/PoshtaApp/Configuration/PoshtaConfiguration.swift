@@ -27,10 +27,14 @@ public struct PoshtaConfiguration: Sendable, Equatable {
     public var marketing: AutomationSettings
     /// `[marketing]`: the unsubscribe page, links, mailbox and secret.
     public var unsubscribe: UnsubscribeSection
+    /// `[dkim]`: the signing keys per domain, and how to sign.
+    public var dkim: DKIMSection
     /// Non-fatal remarks, for `poshta check-config` and the start-up log.
     public var warnings: [String]
 
-    static let sections = ["server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications", "coupons", "marketing"]
+    static let sections = [
+        "server", "listener", "tls", "limits", "auth", "delivery", "admin", "shop", "notifications", "coupons", "marketing", "dkim",
+    ]
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> PoshtaConfiguration {
@@ -104,6 +108,7 @@ public struct PoshtaConfiguration: Sendable, Equatable {
         coupons = try CouponsSection.read(root.table("coupons"), currency: shop.currency)
         marketing = try MarketingSection.read(root.table("marketing"), shop: shop)
         unsubscribe = try UnsubscribeSection(reading: root.table("marketing"), shop: shop, hostname: server.hostname)
+        dkim = try DKIMSection(reading: root.table("dkim"))
 
         var warnings: [String] = []
         for (offset, listener) in listeners.enumerated() where listener.mode == .submission && listener.tls == .none {
