@@ -122,6 +122,11 @@ extension PoshtaConfiguration {
         lines.append("delivery: route=\(delivery.route.rawValue)\(delivery.suspended ? " (suspended)" : "")")
         lines.append("admin: \(admin.address)")
         lines += marketingSummary
+        lines.append(
+            "dkim: " + (dkim.keys.isEmpty
+                ? "no keys (mail goes unsigned)"
+                : dkim.keys.map { "\($0.selector)._domainkey.\($0.domain) (\($0.algorithm.rawValue))" }.joined(separator: ", ")
+                    + "; \(dkim.headerCanonicalization.rawValue)/\(dkim.bodyCanonicalization.rawValue)"))
         return lines.joined(separator: "\n")
     }
 

@@ -5,7 +5,7 @@ import PoshtaApp
 struct DKIM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dkim", abstract: "DKIM keys: make one and its DNS record (keygen), check what DNS publishes (check).",
-        subcommands: [Keygen.self, Check.self])
+        subcommands: [Keygen.self, Check.self, Bench.self])
 
     struct Keygen: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,6 +32,18 @@ struct DKIM: AsyncParsableCommand {
 
         func run() async throws {
             let status = await DKIMCommands.check(configurationPath: options.config, domain: domain)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Signatures per second, RSA-2048 and Ed25519, of a message of --size bytes, on one thread.")
+        @Option(help: "The message's size in bytes.") var size: Int = 10_240
+        @Option(help: "Signatures per algorithm.") var count: Int = 2_000
+
+        func run() throws {
+            let status = DKIMCommands.bench(size: size, count: count)
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -87,6 +87,35 @@ struct DKIMSigningTests {
         await sink.stop()
     }
 
+    @Test("relayed through a real Postfix over STARTTLS, a long body of dot lines arrives with both signatures still valid")
+    func throughPostfix() async throws {
+        let sink = try await SinkServer.start()
+        let postfix = try await PostfixUpstream.start(relayingTo: sink, tls: .encrypt)
+        let folder = try TemporaryDirectory(prefix: "poshta-dkim-keys")
+        var config = "\n[dkim]\n"
+        var records: [String: String] = [:]
+        for (selector, algorithm) in [("rsa", DKIMKey.Algorithm.rsaSHA256), ("ed", .ed25519SHA256)] {
+            let key = try DKIMKey.generate(algorithm)
+            let file = try folder.write(key.pem, to: "\(selector).key")
+            config += "[[dkim.key]]\ndomain = \"shop.example\"\nselector = \"\(selector)\"\nalgorithm = \"\(algorithm.rawValue)\"\nkey_file = \"\(file)\"\n"
+            records["\(selector)._domainkey.shop.example."] = DKIMRecord(key: key).text
+        }
+        let daemon = try await DeliveryFixture.daemon("""
+            route = "relay"
+            relays = [ { host = "\(postfix.tlsHostname)", port = \(postfix.port), tls = "starttls" } ]
+            ca_file = "\(postfix.certificateFile)"
+            \(config)
+            """)
+        try await DeliveryFixture.submit(to: daemon, to: ["dana@example.net"], subject: "Order 1002", body: PostfixUpstreamTests.longBody)
+        let messages = try await PostfixUpstreamTests.waitForRecipients(1, at: sink)
+        let arrived = try #require(messages.first)
+        #expect(arrived.text.contains("by \(postfix.myHostname) (Postfix)"), "it went through Postfix")
+        #expect(try Self.verify(arrived.data, records: records).sorted() == ["ed valid", "rsa valid"])
+        try await daemon.stop()
+        await postfix.stop()
+        await sink.stop()
+    }
+
     @Test("keygen writes a 0600 key and prints the record; it never overwrites; check says ok, mismatch or not published")
     func keygenAndCheck() async throws {
         let folder = try TemporaryDirectory(prefix: "poshta-dkim-keygen")

@@ -302,6 +302,48 @@ struct ConfigurationTests: ConfigurationParsing {
         }
     }
 
+    @Test("[dkim]: no keys by default; keys with their default files beside the configuration; what is wrong named")
+    func dkim() throws {
+        #expect(try parse("").dkim.keys.isEmpty)
+        let configuration = try parse("""
+            [dkim]
+            canonicalization = "relaxed/simple"
+            expiry = "7d"
+            envelope_fallback = false
+            [[dkim.key]]
+            domain = "Romashka.example"
+            selector = "mail2026"
+            [[dkim.key]]
+            domain = "romashka.example"
+            selector = "ed2026"
+            algorithm = "ed25519-sha256"
+            key_file = "/etc/poshta/ed.key"
+            """)
+        let dkim = configuration.dkim
+        #expect(dkim.headerCanonicalization == .relaxed && dkim.bodyCanonicalization == .simple && dkim.expiry == 604_800)
+        #expect(!dkim.envelopeFallback && dkim.headers.first == "From")
+        #expect(dkim.keys.map(\.domain) == ["romashka.example", "romashka.example"])
+        #expect(dkim.keys[0].algorithm == .rsaSHA256 && dkim.keys[0].keyFile.hasSuffix("/dkim/romashka.example.mail2026.key"))
+        #expect(dkim.keys[1].algorithm == .ed25519SHA256 && dkim.keys[1].keyFile == "/etc/poshta/ed.key")
+        #expect(configuration.summary.contains("dkim: mail2026._domainkey.romashka.example (rsa-sha256), ed2026._domainkey.romashka.example (ed25519-sha256); relaxed/simple"))
+        for (text, message) in [
+            ("[dkim]\ncanonicalization = \"loose\"\n", "dkim.canonicalization: \"loose\" is not one"),
+            ("[dkim]\nheaders = [\"To\"]\n", "dkim.headers: From must be signed"),
+            ("[dkim]\nexpiry = \"soon\"\n", "dkim.expiry"),
+            ("[[dkim.key]]\ndomain = \"localhost\"\nselector = \"s\"\n", "is not a domain name"),
+            ("[[dkim.key]]\ndomain = \"a.example\"\nselector = \"s 1\"\n", "is not a selector"),
+            ("[[dkim.key]]\ndomain = \"a.example\"\nselector = \"s\"\nalgorithm = \"dsa\"\n", "dkim.key[1].algorithm"),
+            ("[[dkim.key]]\ndomain = \"a.example\"\nselector = \"s\"\n[[dkim.key]]\ndomain = \"a.example\"\nselector = \"s\"\n", "configured twice"),
+        ] {
+            do {
+                _ = try parse(text)
+                Issue.record("accepted: \(text)")
+            } catch let error as ConfigurationError {
+                #expect(error.description.contains(message), "\(error)")
+            }
+        }
+    }
+
     @Test("[marketing]: off by default; the switch, order_related, each automation's switch and delay, and what is wrong named")
     func marketing() throws {
         #expect(try parse("").marketing == AutomationSettings(enabled: false))
@@ -327,7 +369,7 @@ struct ConfigurationTests: ConfigurationParsing {
             """).marketing
         #expect(!manners.defaultConsent && manners.frequencyCap == FrequencyCap(maxPerDay: 2))
         #expect(manners.quietHours == QuietHours(start: 22 * 60, end: 7 * 60 + 30) && manners.timeZone.identifier == "Europe/Skopje")
-        #expect(try parse("").summary.hasSuffix("\nmarketing: off"))
+        #expect(try parse("").summary.hasSuffix("\nmarketing: off\ndkim: no keys (mail goes unsigned)"))
         let summary = try parse("""
             [shop]
             time_zone = "Europe/Sofia"

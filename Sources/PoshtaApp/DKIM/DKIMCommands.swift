@@ -58,6 +58,39 @@ public enum DKIMCommands {
         }
     }
 
+    /// `poshta dkim bench`: signatures per second of a `size`-byte message
+    /// (a text body of short lines, as mail is), RSA-2048 and Ed25519, on
+    /// one thread.
+    public static func bench(size: Int, count: Int) -> Int32 {
+        guard size >= 200, size <= 10_000_000, count >= 1, count <= 1_000_000 else {
+            Commands.printError("poshta dkim bench: --size 200 to 10,000,000 bytes, --count 1 to 1,000,000")
+            return 64
+        }
+        var message = Array(
+            "From: Shop <shop@bench.example>\r\nTo: maria@example.bg\r\nSubject: Bench\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <b@bench.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                .utf8)
+        let line = Array("The quick brown fox jumps over the lazy dog, again and  again.\r\n".utf8)
+        while message.count < size { message += line }
+        message.removeLast(message.count - size)
+        message += [0x0D, 0x0A]
+        print("\(count) signatures of a \(message.count)-byte message on one thread:")
+        for algorithm in DKIMKey.Algorithm.allCases {
+            do {
+                let signer = DKIMSigner(domain: "bench.example", selector: "s", key: try DKIMKey.generate(algorithm))
+                let clock = ContinuousClock()
+                let elapsed = try clock.measure {
+                    for index in 0..<count { _ = try signer.signature(for: message, time: 1_795_420_800 + index) }
+                }
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                print(String(format: "  %@: %.0f signatures/s (%.3f ms each)", algorithm.rawValue, Double(count) / seconds, seconds * 1000 / Double(count)))
+            } catch {
+                Commands.printError("poshta dkim bench: \(error)")
+                return 1
+            }
+        }
+        return 0
+    }
+
     /// Looks up each configured selector of `domain` through the configured
     /// resolver and says whether the published key is this key.
     public static func check(configurationPath: String, domain: String) async -> Int32 {
