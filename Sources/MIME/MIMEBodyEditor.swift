@@ -7,10 +7,12 @@
 ///   US-ASCII, once the text is not ASCII) has its Content-Type's charset
 ///   parameter changed to `utf-8`, the only field value rewritten;
 /// - quoted-printable and base64 parts stay so; a 7bit, 8bit or unlabelled
-///   part stays so while the text still fits (7bit: ASCII and lines of at
-///   most 998 octets; 8bit: lines of at most 998 octets, no NUL), else it
-///   becomes `MIMETransferEncoding.preferred(for:)` and its
-///   Content-Transfer-Encoding field is written or replaced;
+///   part stays so while the new text is 7-bit (ASCII, lines of at most
+///   998 octets), else it becomes `MIMETransferEncoding.preferred(for:)` and
+///   its Content-Transfer-Encoding field is written or replaced. An 8bit
+///   part is not written back as 8-bit: what Poshta writes goes unchanged to
+///   a server without 8BITMIME, where a converted copy would break its
+///   DKIM signature;
 /// - the body ends with a line break exactly when the old one did (before a
 ///   boundary, the line break belongs to the delimiter).
 ///
@@ -115,10 +117,8 @@ public enum MIMEBodyEditor {
         switch written {
         case .quotedPrintable, .base64:
             break
-        case .sevenBit:
+        case .sevenBit, .eightBit, .binary:
             if !MIMETransferEncoding.isSevenBitText(bytes) { encoding = MIMETransferEncoding.preferred(for: bytes) }
-        case .eightBit, .binary:
-            if !fitsEightBit(bytes) { encoding = MIMETransferEncoding.preferred(for: bytes) }
         }
         if encoding != written || (part.header("Content-Transfer-Encoding") == nil && encoding != .sevenBit) {
             changed.append(HeaderField("Content-Transfer-Encoding", encoding.rawValue))
@@ -155,24 +155,5 @@ public enum MIMEBodyEditor {
         let end = block.end + output.count - header.count
         output.insert(contentsOf: appended, at: end)
         return output
-    }
-
-    /// 8bit (RFC 2045 §2.8): no NUL, CR and LF only as CRLF, lines of at most 998 octets.
-    static func fitsEightBit(_ bytes: [UInt8]) -> Bool {
-        var lineLength = 0
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == 0 { return false }
-            if byte == .lf {
-                guard previous == .cr else { return false }
-                lineLength = 0
-            } else if byte != .cr {
-                if previous == .cr { return false }
-                lineLength += 1
-                if lineLength > 998 { return false }
-            }
-            previous = byte
-        }
-        return previous != .cr
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 import PoshtaTestSupport
 import ShopStore
 import Testing
@@ -61,6 +62,8 @@ struct ShopEnrichmentTests {
         let files = try await daemon.waitForOutbox(count: 1)
         let mail = try await read(try #require(files.values.first))
         #expect((mail["defects"] as? [String]) == [])
+        let problems = OutboundConformance.problems(in: try #require(files.values.first))
+        #expect(problems == [], "\(problems)")
         #expect((mail["shop_headers"] as? [String]) == [])
         #expect(mail["subject"] as? String == "Пратката Ви е на път")
         #expect(mail["type"] as? String == "multipart/mixed")

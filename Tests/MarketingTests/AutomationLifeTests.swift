@@ -1,5 +1,6 @@
 import Automations
 import Foundation
+import MIME
 import PoshtaTestSupport
 import ShopMail
 import ShopStore
@@ -37,6 +38,7 @@ struct AutomationLifeTests {
         #expect(entry.recipients.map(\.address) == ["maria@example.bg"] && entry.sender == "shop@romashka.example")
         let parsed = try F.python(text)
         #expect((parsed["defects"] as? [String]) == [])
+        #expect(OutboundConformance.problems(in: Array(text.utf8)) == [])
         #expect((parsed["subject"] as? String)?.isEmpty == false)
         #expect(parsed["to"] as? String == "Мария <maria@example.bg>")
         #expect(parsed["message_id"] as? String == "<automation.\(AutomationSender.tag(job))@mail.romashka.example>")

@@ -36,12 +36,17 @@ struct ShippedTemplatesTests {
                 for part in [rendered.subject, rendered.text, rendered.html] {
                     #expect(!part.contains("{{") && !part.contains("}}"), "\(locale)/\(key): mustache left in output")
                 }
-                let builder = MIMEBuilder(
+                var builder = MIMEBuilder(
                     from: .init("shop@romashka.example", displayName: Self.shop.name),
                     to: [.init("maria@example.bg", displayName: "Мария Иванова")], subject: rendered.subject,
                     body: .alternative(text: rendered.text, html: rendered.html))
+                builder.date = "Mon, 23 Nov 2026 10:00:00 +0000"
+                builder.messageID = "<\(locale).\(key)@romashka.example>"
                 let name = "\(locale)-\(key).eml"
-                try Data(try builder.build()).write(to: folder.appendingPathComponent(name))
+                let bytes = try builder.build()
+                // RFC 5322 and MIME as receivers check them (issue 9): no line over 998, 7-bit body, whole encoded words.
+                #expect(OutboundConformance.problems(in: bytes) == [], "\(locale)/\(key)")
+                try Data(bytes).write(to: folder.appendingPathComponent(name))
                 manifest.append(["file": name, "subject": rendered.subject])
             }
         }

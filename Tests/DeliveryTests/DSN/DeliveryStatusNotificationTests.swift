@@ -1,4 +1,5 @@
 import Delivery
+import MIME
 import Foundation
 import Testing
 
@@ -38,6 +39,20 @@ enum DSNFixture {
 
 @Suite("delivery status notifications")
 struct DeliveryStatusNotificationTests {
+    @Test("a report, a delay warning and one for a message without a final line break are conformant (OutboundConformance)")
+    func conformant() {
+        let delayed = RecipientReport(
+            finalRecipient: "bob@example.org", action: .delayed, status: "4.4.1", remoteMTA: nil,
+            diagnostic: .local("connection timed out"), lastAttemptDate: DSNFixture.lastAttempt,
+            willRetryUntil: DSNFixture.now.addingTimeInterval(86_400))
+        for report in [
+            DSNFixture.report(), DSNFixture.report([delayed]),
+            DSNFixture.report(original: Array("Subject: no end\r\n\r\nlast line without CRLF".utf8)),
+        ] {
+            #expect(OutboundConformance.problems(in: report.encoded()) == [])
+        }
+    }
+
     @Test("a bounce for one recipient is exactly the RFC 3464 message")
     func golden() {
         let boundary = "3Z5KQ2M7TA.1700003600/mail.shop.example"
