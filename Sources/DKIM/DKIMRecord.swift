@@ -36,7 +36,7 @@ public struct DKIMRecord: Sendable, Hashable {
         var tags: [String: String] = [:]
         for part in text.split(separator: ";") {
             guard let equals = part.firstIndex(of: "=") else { continue }
-            let name = part[..<equals].trimmingCharacters(in: .whitespaces)
+            let name = part[..<equals].trimmingCharacters(in: .whitespacesAndNewlines)
             let value = part[part.index(after: equals)...].filter { !$0.isWhitespace }
             tags[name] = String(value)
         }

@@ -1,5 +1,6 @@
 import DKIM
 import Foundation
+import MIME
 import PoshtaTestSupport
 import Testing
 
@@ -83,6 +84,16 @@ struct DKIMSigningTests {
         let messages = try await sink.waitForMessages(1)
         let report = try #require(messages.first { $0.sender == "" })
         #expect(try Self.verify(report.data, records: records) == ["bounces valid"])
+        // And Python's email package reads it as RFC 3464 says, without defects.
+        let script = """
+            import email, email.policy, sys
+            m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+            defects = [d for part in m.walk() for d in part.defects]
+            print(m.get_content_type(), m.get_param("report-type"), m["Auto-Submitted"], len(defects))
+            """
+        let parsed = try ExternalProcess.runBlocking("/usr/bin/python3", ["-c", script], input: report.data)
+        #expect(String(decoding: parsed.output, as: UTF8.self) == "multipart/report delivery-status auto-replied 0\n", "\(parsed.error)")
+        #expect(OutboundConformance.problems(in: report.data) == [])
         try await daemon.stop()
         await sink.stop()
     }
