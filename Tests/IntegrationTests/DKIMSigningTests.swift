@@ -12,13 +12,16 @@ import Testing
 @Suite("DKIM signing in the daemon, keygen and check")
 struct DKIMSigningTests {
     /// Two keys for romashka.example and one for the daemon's own name (its DSNs), written as PEM files.
-    static func keys(in folder: TemporaryDirectory) throws -> (config: String, records: [String: String]) {
+    static func keys(
+        in folder: TemporaryDirectory,
+        _ wanted: [(domain: String, selector: String, algorithm: DKIMKey.Algorithm)] = [
+            ("romashka.example", "rsa2026", .rsaSHA256), ("romashka.example", "ed2026", .ed25519SHA256),
+            ("mail.test", "bounces", .ed25519SHA256),
+        ]
+    ) throws -> (config: String, records: [String: String]) {
         var config = "\n[dkim]\n"
         var records: [String: String] = [:]
-        for (domain, selector, algorithm) in [
-            ("romashka.example", "rsa2026", DKIMKey.Algorithm.rsaSHA256), ("romashka.example", "ed2026", .ed25519SHA256),
-            ("mail.test", "bounces", .ed25519SHA256),
-        ] {
+        for (domain, selector, algorithm) in wanted {
             let key = try DKIMKey.generate(algorithm)
             let file = try folder.write(key.pem, to: "\(domain).\(selector).key")
             config += "[[dkim.key]]\ndomain = \"\(domain)\"\nselector = \"\(selector)\"\nalgorithm = \"\(algorithm.rawValue)\"\nkey_file = \"\(file)\"\n"
@@ -103,14 +106,7 @@ struct DKIMSigningTests {
         let sink = try await SinkServer.start()
         let postfix = try await PostfixUpstream.start(relayingTo: sink, tls: .encrypt)
         let folder = try TemporaryDirectory(prefix: "poshta-dkim-keys")
-        var config = "\n[dkim]\n"
-        var records: [String: String] = [:]
-        for (selector, algorithm) in [("rsa", DKIMKey.Algorithm.rsaSHA256), ("ed", .ed25519SHA256)] {
-            let key = try DKIMKey.generate(algorithm)
-            let file = try folder.write(key.pem, to: "\(selector).key")
-            config += "[[dkim.key]]\ndomain = \"shop.example\"\nselector = \"\(selector)\"\nalgorithm = \"\(algorithm.rawValue)\"\nkey_file = \"\(file)\"\n"
-            records["\(selector)._domainkey.shop.example."] = DKIMRecord(key: key).text
-        }
+        let (config, records) = try Self.keys(in: folder, [("shop.example", "rsa", .rsaSHA256), ("shop.example", "ed", .ed25519SHA256)])
         let daemon = try await DeliveryFixture.daemon("""
             route = "relay"
             relays = [ { host = "\(postfix.tlsHostname)", port = \(postfix.port), tls = "starttls" } ]
