@@ -28,7 +28,10 @@ public struct AdminServer: Service {
             AutomationRoutes(store: store).register(on: router)
             CustomerRoutes(store: store, spool: spool, logger: logger).register(on: router)
         }
-        if let submission { SubmissionRoutes(submission: submission).register(on: router) }
+        if let submission {
+            SubmissionRoutes(submission: submission).register(on: router)
+            if let store { NotificationRoutes(store: store, mail: submission.mail).register(on: router) }
+        }
         router.get("/metrics") { _, _ in
             AdminResponse.bytes(
                 try await MetricsExporter.shared.scrape(spool), contentType: "text/plain; version=0.0.4; charset=utf-8")

@@ -1,8 +1,10 @@
 import Accounts
 import Automations
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import ShopStore
 
 /// The logic behind `poshta` subcommands, callable from the executable and from tests.
 public enum Commands {
@@ -62,10 +64,11 @@ public enum Commands {
     }
 
     /// `poshta check-config`: prints what the daemon would use, or the error.
-    public static func checkConfig(configurationPath: String) -> Int32 {
+    public static func checkConfig(configurationPath: String) async -> Int32 {
         do {
             let configuration = try PoshtaConfiguration.load(path: configurationPath)
             print(configuration.summary)
+            print(await notificationsInForce(configuration))
             var warnings = configuration.warnings
             if configuration.usesTLS {
                 warnings += CertificateCheck.warnings(
@@ -83,6 +86,31 @@ public enum Commands {
             printError("poshta: \(error)")
             return 78
         }
+    }
+
+    /// The notification switches and where they come from: the store once it
+    /// has them (the console changes them there), else `[notifications]`.
+    static func notificationsInForce(_ configuration: PoshtaConfiguration) async -> String {
+        let configured = configuration.notifications
+        var switches = NotificationSwitches(
+            customer: configured.customer, admin: configured.admin, disabled: configured.disabled,
+            unfinishedOrderReminders: configured.unfinishedOrderReminders)
+        var origin = "from [notifications]: the store has none yet"
+        let path = configuration.shop.store
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                if let stored = try await SQLiteShopStore(path: path).notificationSwitches() {
+                    switches = stored
+                    origin = "from the store \(path), where the console and PUT /v1/notifications change them; [notifications] is only a new store's"
+                }
+            } catch {
+                origin = "from [notifications]; the store \(path) cannot be read: \(error)"
+            }
+        }
+        func word(_ on: Bool) -> String { on ? "on" : "off" }
+        return "notifications: customer=\(word(switches.customer)) admin=\(word(switches.admin)) "
+            + "unfinished_order_reminders=\(word(switches.unfinishedOrderReminders)) "
+            + "disabled=[\(switches.disabled.joined(separator: ", "))] (\(origin))"
     }
 
     /// sysexits' EX_CONFIG: the status of every verb whose configuration cannot be used.

@@ -7,6 +7,7 @@ import Intake
 import SMTPProtocol
 import SMTPServer
 import ShopMail
+import ShopStore
 
 /// The PoshtaApp module: turns `poshta.toml` into each module's
 /// configuration, assembles the daemon from the modules, and holds the
@@ -38,8 +39,9 @@ extension PoshtaConfiguration {
     func shopMail(unsubscribeTokens: UnsubscribeTokens?) -> ShopMailSettings {
         ShopMailSettings(
             fromAddress: shop.from, fromName: shop.name, hostname: server.hostname,
-            customerNotifications: notifications.customer, adminNotifications: notifications.admin,
-            disabled: Set(notifications.disabled), unfinishedOrderReminders: notifications.unfinishedOrderReminders,
+            notifications: NotificationSwitches(
+                customer: notifications.customer, admin: notifications.admin, disabled: notifications.disabled,
+                unfinishedOrderReminders: notifications.unfinishedOrderReminders),
             coupons: coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
             adminProductURL: shop.adminProductURL, automations: marketing, unsubscribeMailbox: unsubscribe.mailbox,
             unsubscribeTokens: unsubscribeTokens, unsubscribeURL: unsubscribe.url)

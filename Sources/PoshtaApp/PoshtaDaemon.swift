@@ -79,9 +79,17 @@ public final class PoshtaDaemon: Sendable {
             throw error
         }
         let suppression = marketingSuppression(store: store, spool: spool, logger: logger)
+        let settings = configuration.shopMail(unsubscribeTokens: unsubscribeTokens)
+        let switches: ShopSwitches
+        do {
+            switches = ShopSwitches(try await initialSwitches(settings.notifications, store: store, logger: logger))
+        } catch {
+            spool.close()
+            throw StartupError("cannot read the notification switches from \(configuration.shop.store): \(error)")
+        }
         let transformer = ShopMessageTransformer(
-            templates: templates, store: store,
-            settings: configuration.shopMail(unsubscribeTokens: unsubscribeTokens), logger: logger, suppression: suppression)
+            templates: templates, store: store, settings: settings, logger: logger, suppression: suppression,
+            switches: switches)
         let dkim: DKIMKeyring?
         do {
             dkim = try configuration.dkimKeyring()
@@ -176,6 +184,20 @@ public final class PoshtaDaemon: Sendable {
                 logger: logger))
         return PoshtaDaemon(
             configuration: configuration, spool: spool, server: server, group: group, admin: admin, logger: logger)
+    }
+
+    /// The switches in force: the store's; on a new store, `[notifications]`'s, saved there.
+    static func initialSwitches(_ configured: NotificationSwitches, store: any ShopStore, logger: Logger) async throws
+        -> NotificationSwitches
+    {
+        if let stored = try await store.notificationSwitches() {
+            if stored != configured {
+                logger.notice("notification switches: the store's are in force ([notifications] gives only a new store's)")
+            }
+            return stored
+        }
+        try await store.saveNotificationSwitches(configured, now: Date.now.timeIntervalSince1970)
+        return configured
     }
 
     /// The suppression list of the daemon: what the store does, and the

@@ -7,10 +7,9 @@ public struct ShopMailSettings: Sendable {
     public var fromAddress: String
     public var fromName: String
     public var hostname: String
-    public var customerNotifications: Bool
-    public var adminNotifications: Bool
-    public var disabled: Set<String>
-    public var unfinishedOrderReminders: Bool
+    /// The owner's switches as the configuration gives them; the ones in
+    /// force are the transformer's `switches` (the store's, once saved).
+    public var notifications: NotificationSwitches
     public var coupons: [String: CouponPolicy]
     /// Where the shop sends its events (`X-Shop-Event`); they are recorded, not delivered.
     public var eventsAddress: String
@@ -29,9 +28,8 @@ public struct ShopMailSettings: Sendable {
     public var unsubscribeURL: String
 
     public init(
-        fromAddress: String, fromName: String, hostname: String, customerNotifications: Bool = true,
-        adminNotifications: Bool = true, disabled: Set<String> = [], unfinishedOrderReminders: Bool = false,
-        coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = [],
+        fromAddress: String, fromName: String, hostname: String,
+        notifications: NotificationSwitches = NotificationSwitches(), coupons: [String: CouponPolicy] = [:], eventsAddress: String? = nil, adminEmails: [String] = [],
         adminProductURL: String? = nil, automations: AutomationSettings = AutomationSettings(enabled: false),
         unsubscribeMailbox: String? = nil, unsubscribeTokens: UnsubscribeTokens? = nil, unsubscribeURL: String? = nil
     ) {
@@ -45,10 +43,7 @@ public struct ShopMailSettings: Sendable {
         self.fromAddress = fromAddress
         self.fromName = fromName
         self.hostname = hostname
-        self.customerNotifications = customerNotifications
-        self.adminNotifications = adminNotifications
-        self.disabled = disabled
-        self.unfinishedOrderReminders = unfinishedOrderReminders
+        self.notifications = notifications
         self.coupons = coupons
     }
 }

@@ -22,14 +22,17 @@ public struct ShopMessageTransformer: MessageTransformer {
     let logger: Logger
     /// Where an unsubscribe by mail goes: the store's list, and in the daemon the queue too.
     let suppression: SuppressionList?
+    /// The owner's notification switches in force, changed while running.
+    public let switches: ShopSwitches
 
     /// The templates as they are now (they reload when their files change).
     var renderer: TemplateRenderer { templates.current }
 
     public init(
         templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger,
-        suppression: SuppressionList? = nil
+        suppression: SuppressionList? = nil, switches: ShopSwitches? = nil
     ) {
+        self.switches = switches ?? ShopSwitches(settings.notifications)
         self.templates = templates
         self.store = store
         self.suppression = suppression ?? store.map { SuppressionList(store: $0) }
@@ -188,19 +191,26 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
     }
 
+    /// The template keys of the notifications the owner switches (customer
+    /// and administrator ones; marketing has its own switches).
+    public var notificationKeys: [String] {
+        renderer.keys.filter { renderer.schema($0).map { $0.kind != .marketing } ?? false }
+    }
+
     /// Why the owner's switches drop this key, or nil.
     func switchedOff(_ key: String, kind: TemplateSchema.Kind) -> String? {
-        if settings.disabled.contains(key) { return "notification \(key) is switched off ([notifications] disabled)" }
+        let switches = self.switches.current
+        if switches.disabled.contains(key) { return "notification \(key) is switched off" }
         switch kind {
-        case .customer where !settings.customerNotifications:
-            return "customer notifications are switched off ([notifications] customer = false)"
-        case .admin where !settings.adminNotifications:
-            return "administrator notifications are switched off ([notifications] admin = false)"
+        case .customer where !switches.customer:
+            return "customer notifications are switched off"
+        case .admin where !switches.admin:
+            return "administrator notifications are switched off"
         default:
             break
         }
-        if key == "order_unfinished" && !settings.unfinishedOrderReminders {
-            return "unfinished-order reminders are off ([notifications] unfinished_order_reminders = false)"
+        if key == "order_unfinished" && !switches.unfinishedOrderReminders {
+            return "unfinished-order reminders are off"
         }
         return nil
     }

@@ -22,6 +22,9 @@ public struct ShopSubmission: Sendable {
     let intake: Intake
     let transformer: ShopMessageTransformer
 
+    /// The shop's mail as the daemon makes it (its templates and switches).
+    public var mail: ShopMessageTransformer { transformer }
+
     public init(intake: Intake, transformer: ShopMessageTransformer) {
         self.intake = intake
         self.transformer = transformer

@@ -145,6 +145,17 @@ extension SQLiteShopStore {
                     CREATE INDEX coupon_issued_to ON coupon(issued_to);
                     """)
         }
+        migrator.registerMigration("v8: the owner's settings") { db in
+            // What the console changes (notification switches, …), one JSON value per name.
+            try db.execute(
+                sql: """
+                    CREATE TABLE owner_setting (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL,
+                        updated REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

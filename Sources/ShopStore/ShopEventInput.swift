@@ -127,6 +127,16 @@ public struct ShopEventInput: Sendable {
     /// else, booleans included.
     public static func number(_ value: Any?) -> Double? { Reader.number(value) }
 
+    /// A JSON `true` or `false` (from JSONSerialization, or a Swift Bool);
+    /// nil for anything else, 0 and 1 included.
+    public static func flag(_ value: Any?) -> Bool? {
+        switch value {
+        case let value? where type(of: value) == Bool.self: value as? Bool
+        case let number as NSNumber where Reader.isBoolean(number): number.boolValue
+        default: nil
+        }
+    }
+
     /// Reads the fields of one event, naming the event in every error.
     struct Reader {
         let object: [String: Any]
@@ -168,9 +178,9 @@ public struct ShopEventInput: Sendable {
         func optionalFlag(_ field: String) throws(ShopEventError) -> Bool? {
             switch object[field] {
             case nil, is NSNull: return nil
-            case let value? where type(of: value) == Bool.self: return value as? Bool  // from Swift, not JSON
-            case let number as NSNumber where Reader.isBoolean(number): return number.boolValue
-            default: throw ShopEventError("\(context): \"\(field)\" is not true or false")
+            case let value:
+                guard let flag = ShopEventInput.flag(value) else { throw ShopEventError("\(context): \"\(field)\" is not true or false") }
+                return flag
             }
         }
 

@@ -100,6 +100,10 @@ public protocol ShopStore: Sendable {
     /// suppression list keeps the address.
     func forget(_ customer: String) async throws -> ForgetReport
 
+    /// The notification switches in force; nil until first saved.
+    func notificationSwitches() async throws -> NotificationSwitches?
+    func saveNotificationSwitches(_ switches: NotificationSwitches, now: Double) async throws
+
     /// No more marketing mail to this address (unsubscribed, hard bounce):
     /// its scheduled automation jobs are cancelled in the same transaction.
     func suppress(_ email: String, reason: String, now: Double) async throws

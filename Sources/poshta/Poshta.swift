@@ -387,13 +387,13 @@ extension QueueActionCommand {
     }
 }
 
-struct CheckConfig: ParsableCommand {
+struct CheckConfig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config", abstract: "Check the configuration file and print what it sets.")
     @OptionGroup var options: ConfigOption
 
-    func run() throws {
-        let status = Commands.checkConfig(configurationPath: options.config)
+    func run() async throws {
+        let status = await Commands.checkConfig(configurationPath: options.config)
         if status != 0 { throw ExitCode(status) }
     }
 }
