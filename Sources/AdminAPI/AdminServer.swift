@@ -25,7 +25,7 @@ public struct AdminServer: Service {
         QueueRoutes(spool: spool).register(on: router)
         if let store {
             ShopRoutes(store: store).register(on: router)
-            AutomationRoutes(store: store).register(on: router)
+            AutomationRoutes(store: store, mail: submission?.mail).register(on: router)
             CustomerRoutes(store: store, spool: spool, logger: logger).register(on: router)
         }
         if let submission {

@@ -1,6 +1,7 @@
 import Automations
 import Foundation
 import Hummingbird
+import ShopMail
 import ShopStore
 
 /// The automations under `/v1/automations`, for scripts and the console:
@@ -8,8 +9,91 @@ import ShopStore
 /// automation (`/stats?days=30`), and cancelling scheduled jobs.
 struct AutomationRoutes {
     let store: any ShopStore
+    /// The shop's mail, whose switches the settings routes change; nil: no settings routes.
+    let mail: ShopMessageTransformer?
+
+    /// The automations as they are in force: the master switch, and per automation its switch, delay and rule.
+    struct SettingsAnswer: Encodable {
+        struct Entry: Encodable {
+            var enabled: Bool
+            var delay: String
+            var rule: String
+        }
+
+        var enabled: Bool
+        var automations: [String: Entry]
+
+        init(_ settings: AutomationSettings) {
+            enabled = settings.enabled
+            automations = Dictionary(
+                uniqueKeysWithValues: Automation.allCases.map { automation in
+                    (
+                        automation.rawValue,
+                        Entry(
+                            enabled: !settings.disabled.contains(automation), delay: settings.delay(automation).description,
+                            rule: automation.rule)
+                    )
+                })
+        }
+    }
+
+    func registerSettings(on router: Router<BasicRequestContext>, mail: ShopMessageTransformer) {
+        router.get("/v1/automations/settings") { _, _ in
+            try AdminResponse.json(SettingsAnswer(mail.switches.automations))
+        }
+        router.put("/v1/automations/settings") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 << 10)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                return AdminResponse.error(.badRequest, "the body is a JSON object: enabled, automations")
+            }
+            var owner = try await store.ownerSetting("marketing")
+                .flatMap { try? JSONDecoder().decode(AutomationOwnerSettings.self, from: Data($0.utf8)) } ?? AutomationOwnerSettings()
+            for (name, value) in object {
+                switch name {
+                case "enabled":
+                    guard let flag = ShopEventInput.flag(value) else { return AdminResponse.error(.badRequest, "\"enabled\" is true or false") }
+                    owner.enabled = flag
+                case "automations":
+                    guard let entries = value as? [String: Any] else {
+                        return AdminResponse.error(.badRequest, "\"automations\" is an object by automation key")
+                    }
+                    for (key, entry) in entries {
+                        guard Automation(rawValue: key) != nil else {
+                            return AdminResponse.error(.badRequest, "no automation is called \(key); they are \(Automation.allCases.map(\.rawValue).joined(separator: ", "))")
+                        }
+                        guard let fields = entry as? [String: Any] else { return AdminResponse.error(.badRequest, "\(key): an object with enabled and/or delay") }
+                        var changed = owner.automations[key] ?? AutomationOwnerSettings.Entry()
+                        for (field, value) in fields {
+                            switch field {
+                            case "enabled":
+                                guard let flag = ShopEventInput.flag(value) else { return AdminResponse.error(.badRequest, "\(key).enabled is true or false") }
+                                changed.enabled = flag
+                            case "delay":
+                                guard let text = value as? String, AutomationDelay(parsing: text) != nil else {
+                                    return AdminResponse.error(.badRequest, "\(key).delay is not a delay; expected e.g. \"2 hours\", \"3 days\", \"6mo\"")
+                                }
+                                changed.delay = text
+                            default:
+                                return AdminResponse.error(.badRequest, "\(key): unknown field \"\(field)\"; the fields are enabled and delay")
+                            }
+                        }
+                        owner.automations[key] = changed
+                    }
+                default:
+                    return AdminResponse.error(.badRequest, "unknown field \"\(name)\"; the fields are enabled and automations")
+                }
+            }
+            let json = String(decoding: try JSONEncoder().encode(owner), as: UTF8.self)
+            try await store.saveOwnerSetting("marketing", json: json, now: Date.now.timeIntervalSince1970)
+            let settings = owner.applied(to: mail.configuredAutomations)
+            mail.switches.setAutomations(settings)
+            return try AdminResponse.json(SettingsAnswer(settings))
+        }
+    }
 
     func register(on router: Router<BasicRequestContext>) {
+        if let mail { registerSettings(on: router, mail: mail) }
         router.get("/v1/automations") { request, _ in
             let query = request.uri.queryParameters
             var states: [AutomationJob.State] = []

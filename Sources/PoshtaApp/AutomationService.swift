@@ -9,6 +9,8 @@ import ShopMail
 /// claimed waits for the next start.
 struct AutomationService: Service {
     let sender: AutomationSender
+    /// Nothing is sent while marketing is switched off; due jobs wait.
+    let switches: ShopSwitches
     let logger: Logger
 
     static let interval = Duration.seconds(1)
@@ -16,6 +18,10 @@ struct AutomationService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                guard switches.automations.enabled else {
+                    try? await Task.sleep(for: Self.interval)
+                    continue
+                }
                 do {
                     let fired = try await sender.fireDueJobs(now: Date.now.timeIntervalSince1970)
                     if fired.count == sender.batchSize { continue }

@@ -82,7 +82,9 @@ public final class PoshtaDaemon: Sendable {
         let settings = configuration.shopMail(unsubscribeTokens: unsubscribeTokens)
         let switches: ShopSwitches
         do {
-            switches = ShopSwitches(try await initialSwitches(settings.notifications, store: store, logger: logger))
+            switches = ShopSwitches(
+                try await initialSwitches(settings.notifications, store: store, logger: logger),
+                automations: try await ownerAutomations(settings.automations, store: store))
         } catch {
             spool.close()
             throw StartupError("cannot read the notification switches from \(configuration.shop.store): \(error)")
@@ -172,9 +174,8 @@ public final class PoshtaDaemon: Sendable {
             }
             services.append(.init(service: page))
         }
-        if configuration.marketing.enabled {
-            services.append(.init(service: AutomationService(sender: automations, logger: logger)))
-        }
+        // Always: the owner may switch marketing on while Poshta runs.
+        services.append(.init(service: AutomationService(sender: automations, switches: switches, logger: logger)))
         services.append(.init(service: server))
         // Services stop in reverse order: listeners first, the spool last.
         let group = ServiceGroup(
@@ -198,6 +199,12 @@ public final class PoshtaDaemon: Sendable {
         }
         try await store.saveNotificationSwitches(configured, now: Date.now.timeIntervalSince1970)
         return configured
+    }
+
+    /// `[marketing]` with what the owner changed since (the API, the console).
+    static func ownerAutomations(_ configured: AutomationSettings, store: any ShopStore) async throws -> AutomationSettings {
+        guard let json = try await store.ownerSetting("marketing") else { return configured }
+        return try JSONDecoder().decode(AutomationOwnerSettings.self, from: Data(json.utf8)).applied(to: configured)
     }
 
     /// The suppression list of the daemon: what the store does, and the

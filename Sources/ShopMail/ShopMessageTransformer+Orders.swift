@@ -46,7 +46,7 @@ extension ShopMessageTransformer {
         return facts
     }
 
-    var planner: AutomationPlanner { AutomationPlanner(settings: settings.automations) }
+    var planner: AutomationPlanner { AutomationPlanner(settings: switches.automations) }
 
     /// What an event writes: what it says of the customer, order, cart and
     /// favorites, and the jobs it schedules or cancels.

@@ -74,7 +74,7 @@ extension ShopMessageTransformer {
 
     func marketingRefusal(for email: String, customer: Customer?, suppressed: Bool) -> String? {
         if suppressed { return "<\(email)> is on the suppression list (unsubscribed or bounced)" }
-        guard customer?.marketingConsent ?? settings.automations.defaultConsent else {
+        guard customer?.marketingConsent ?? switches.automations.defaultConsent else {
             return "<\(email)> has not consented to marketing mail"
         }
         return nil

@@ -32,7 +32,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger,
         suppression: SuppressionList? = nil, switches: ShopSwitches? = nil
     ) {
-        self.switches = switches ?? ShopSwitches(settings.notifications)
+        self.switches = switches ?? ShopSwitches(settings.notifications, automations: settings.automations)
         self.templates = templates
         self.store = store
         self.suppression = suppression ?? store.map { SuppressionList(store: $0) }
@@ -191,6 +191,9 @@ public struct ShopMessageTransformer: MessageTransformer {
         }
     }
 
+    /// `[marketing]` as configured, before the owner's changes.
+    public var configuredAutomations: AutomationSettings { settings.automations }
+
     /// The template keys of the notifications the owner switches (customer
     /// and administrator ones; marketing has its own switches).
     public var notificationKeys: [String] {
@@ -246,7 +249,7 @@ public struct ShopMessageTransformer: MessageTransformer {
     func addBlocks(to data: inout [String: Any], schema: TemplateSchema, locale: String) async throws {
         guard let store else { return }
         let blocks = schema.blocks ?? []
-        let relatedGoSeparately = schema.kind != .marketing && settings.automations.isOn(.orderRelated)
+        let relatedGoSeparately = schema.kind != .marketing && switches.automations.isOn(.orderRelated)
         if blocks.contains("related_products"), data["related_products"] == nil, !relatedGoSeparately,
             let items = (data["order"] as? [String: Any])?["items"] as? [[String: Any]]
         {

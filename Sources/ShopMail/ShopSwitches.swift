@@ -1,3 +1,4 @@
+public import Automations
 public import ShopStore
 import Synchronization
 
@@ -5,11 +6,23 @@ import Synchronization
 /// reads them for every template message) and the API and console (which
 /// change them): a change takes effect with the next message, no restart.
 /// The store keeps them across restarts; this holds the current copy.
+/// The marketing automations' settings likewise: the planner and the
+/// sender read them for every event and job.
 public final class ShopSwitches: Sendable {
     private let value: Mutex<NotificationSwitches>
+    private let marketing: Mutex<AutomationSettings>
 
-    public init(_ switches: NotificationSwitches) {
+    public init(_ switches: NotificationSwitches, automations: AutomationSettings = AutomationSettings(enabled: false)) {
         value = Mutex(switches)
+        marketing = Mutex(automations)
+    }
+
+    public var automations: AutomationSettings {
+        marketing.withLock { $0 }
+    }
+
+    public func setAutomations(_ settings: AutomationSettings) {
+        marketing.withLock { $0 = settings }
     }
 
     public var current: NotificationSwitches {

@@ -100,6 +100,9 @@ public protocol ShopStore: Sendable {
     /// suppression list keeps the address.
     func forget(_ customer: String) async throws -> ForgetReport
 
+    /// An owner's setting by name, as the JSON it was saved as; nil until saved.
+    func ownerSetting(_ name: String) async throws -> String?
+    func saveOwnerSetting(_ name: String, json: String, now: Double) async throws
     /// The notification switches in force; nil until first saved.
     func notificationSwitches() async throws -> NotificationSwitches?
     func saveNotificationSwitches(_ switches: NotificationSwitches, now: Double) async throws

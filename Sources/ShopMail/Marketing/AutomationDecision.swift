@@ -18,7 +18,7 @@ extension ShopMessageTransformer {
 
     func decision(_ job: AutomationJob, now: Double, alsoSent: [Double]) async throws -> AutomationDecision {
         guard let store else { throw AutomationError("no shop store") }
-        let settings = self.settings.automations
+        let settings = switches.automations
         guard let automation = Automation(rawValue: job.automation) else {
             return .wait(.skipped(reason: "no automation is called \(job.automation)"))
         }
