@@ -69,6 +69,7 @@ public enum Commands {
             let configuration = try PoshtaConfiguration.load(path: configurationPath)
             print(configuration.summary)
             print(await notificationsInForce(configuration))
+            if let marketing = await ownerMarketing(configuration) { print(marketing) }
             var warnings = configuration.warnings
             if configuration.usesTLS {
                 warnings += CertificateCheck.warnings(
@@ -111,6 +112,21 @@ public enum Commands {
         return "notifications: customer=\(word(switches.customer)) admin=\(word(switches.admin)) "
             + "unfinished_order_reminders=\(word(switches.unfinishedOrderReminders)) "
             + "disabled=[\(switches.disabled.joined(separator: ", "))] (\(origin))"
+    }
+
+    /// The marketing settings in force when the owner changed some in the
+    /// store (they stand over `[marketing]`); nil when there are none.
+    static func ownerMarketing(_ configuration: PoshtaConfiguration) async -> String? {
+        let path = configuration.shop.store
+        guard FileManager.default.fileExists(atPath: path),
+            let json = try? await SQLiteShopStore(path: path).ownerSetting("marketing"),
+            let owner = try? JSONDecoder().decode(AutomationOwnerSettings.self, from: Data(json.utf8))
+        else { return nil }
+        var copy = configuration
+        copy.marketing = owner.applied(to: configuration.marketing)
+        let lines = copy.marketingSummary
+        return (["marketing in force (the owner's changes in the store \(path) over [marketing]):"] + lines.map { "  " + $0 })
+            .joined(separator: "\n")
     }
 
     /// sysexits' EX_CONFIG: the status of every verb whose configuration cannot be used.

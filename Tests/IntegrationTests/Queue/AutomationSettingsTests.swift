@@ -34,6 +34,10 @@ struct AutomationSettingsTests {
         #expect(try await curl(url, token: token, method: "PUT", body: #"{"enabled": true}"#).status == 200)
         #expect(try await MarketingDeliveryTests.settledJob(store, "maria@example.bg").state == .sent)
         _ = try await daemon.waitForOutbox(count: 1)
+        let checked = try await ExternalProcess.run(
+            DaemonProcess.binary, ["check-config", "--config", daemon.configurationFile], timeout: .seconds(30))
+        #expect(checked.output.contains("marketing in force (the owner's changes in the store"), "\(checked.output)")
+        #expect(checked.output.contains("    abandoned_cart: on, 5s") && checked.output.contains("    loyalty_thanks: off"), "\(checked.output)")
         let saved = try #require(try await store.ownerSetting("marketing"))
         #expect(saved.contains(#""enabled":true"#) && saved.contains(#""delay":"5s""#), "\(saved)")
 
