@@ -47,45 +47,13 @@ struct AutomationRoutes {
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                 return AdminResponse.error(.badRequest, "the body is a JSON object: enabled, automations")
             }
-            var owner = try await store.ownerSetting("marketing")
-                .flatMap { try? JSONDecoder().decode(AutomationOwnerSettings.self, from: Data($0.utf8)) } ?? AutomationOwnerSettings()
-            for (name, value) in object {
-                switch name {
-                case "enabled":
-                    guard let flag = ShopEventInput.flag(value) else { return AdminResponse.error(.badRequest, "\"enabled\" is true or false") }
-                    owner.enabled = flag
-                case "automations":
-                    guard let entries = value as? [String: Any] else {
-                        return AdminResponse.error(.badRequest, "\"automations\" is an object by automation key")
-                    }
-                    for (key, entry) in entries {
-                        guard Automation(rawValue: key) != nil else {
-                            return AdminResponse.error(.badRequest, "no automation is called \(key); they are \(Automation.allCases.map(\.rawValue).joined(separator: ", "))")
-                        }
-                        guard let fields = entry as? [String: Any] else { return AdminResponse.error(.badRequest, "\(key): an object with enabled and/or delay") }
-                        var changed = owner.automations[key] ?? AutomationOwnerSettings.Entry()
-                        for (field, value) in fields {
-                            switch field {
-                            case "enabled":
-                                guard let flag = ShopEventInput.flag(value) else { return AdminResponse.error(.badRequest, "\(key).enabled is true or false") }
-                                changed.enabled = flag
-                            case "delay":
-                                guard let text = value as? String, AutomationDelay(parsing: text) != nil else {
-                                    return AdminResponse.error(.badRequest, "\(key).delay is not a delay; expected e.g. \"2 hours\", \"3 days\", \"6mo\"")
-                                }
-                                changed.delay = text
-                            default:
-                                return AdminResponse.error(.badRequest, "\(key): unknown field \"\(field)\"; the fields are enabled and delay")
-                            }
-                        }
-                        owner.automations[key] = changed
-                    }
-                default:
-                    return AdminResponse.error(.badRequest, "unknown field \"\(name)\"; the fields are enabled and automations")
-                }
+            let owner: AutomationOwnerSettings
+            do {
+                owner = try (try await store.automationOwnerSettings() ?? AutomationOwnerSettings()).merging(object)
+            } catch let error as ShopEventError {
+                return AdminResponse.error(.badRequest, error.description)
             }
-            let json = String(decoding: try JSONEncoder().encode(owner), as: UTF8.self)
-            try await store.saveOwnerSetting("marketing", json: json, now: Date.now.timeIntervalSince1970)
+            try await store.saveAutomationOwnerSettings(owner, now: Date.now.timeIntervalSince1970)
             let settings = owner.applied(to: mail.configuredAutomations)
             mail.switches.setAutomations(settings)
             return try AdminResponse.json(SettingsAnswer(settings))

@@ -38,29 +38,16 @@ public struct UnsubscribeTokens: Sendable {
         return String(decoding: address, as: UTF8.self)
     }
 
-    /// `List-Unsubscribe` and `List-Unsubscribe-Post` for a mail to `email`:
-    /// the one-click URL first, then the mailto (RFC 2369, RFC 8058).
-    public func headers(for email: String, url base: String, mailbox: String) -> [(name: String, value: String)] {
-        links(for: email, url: base, mailbox: mailbox).headers
-    }
-
-    /// The one-click link and both headers, with the token made once.
+    /// For a mail to `email`: the one-click page's link (`base/TOKEN`, the
+    /// templates' `{{unsubscribe_url}}`), and `List-Unsubscribe` and
+    /// `List-Unsubscribe-Post` — the one-click URL first, then the mailto
+    /// (RFC 2369, RFC 8058) — with the token made once.
     public func links(for email: String, url base: String, mailbox: String) -> (url: String, headers: [(name: String, value: String)]) {
         let token = token(for: email)
         let at = mailbox.lastIndex(of: "@") ?? mailbox.endIndex
         let mailto = mailbox[..<at] + "+" + token + mailbox[at...]
-        let url = Self.link(base, token)
+        let url = base.hasSuffix("/") ? base + token : base + "/" + token
         return (url, [("List-Unsubscribe", "<\(url)>, <mailto:\(mailto)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")])
-    }
-
-    /// The one-click page's link for `email`: `base/TOKEN`, as in `List-Unsubscribe`
-    /// (and the templates' `{{unsubscribe_url}}`).
-    public func link(for email: String, url base: String) -> String {
-        Self.link(base, token(for: email))
-    }
-
-    static func link(_ base: String, _ token: String) -> String {
-        base.hasSuffix("/") ? base + token : base + "/" + token
     }
 
     private func mac(_ bytes: [UInt8]) -> [UInt8] {

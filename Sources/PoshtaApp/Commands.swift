@@ -68,8 +68,7 @@ public enum Commands {
         do {
             let configuration = try PoshtaConfiguration.load(path: configurationPath)
             print(configuration.summary)
-            print(await notificationsInForce(configuration))
-            if let marketing = await ownerMarketing(configuration) { print(marketing) }
+            print(await ownerSettingsInForce(configuration))
             var warnings = configuration.warnings
             if configuration.usesTLS {
                 warnings += CertificateCheck.warnings(
@@ -89,44 +88,40 @@ public enum Commands {
         }
     }
 
-    /// The notification switches and where they come from: the store once it
-    /// has them (the console changes them there), else `[notifications]`.
-    static func notificationsInForce(_ configuration: PoshtaConfiguration) async -> String {
-        let configured = configuration.notifications
-        var switches = NotificationSwitches(
-            customer: configured.customer, admin: configured.admin, disabled: configured.disabled,
-            unfinishedOrderReminders: configured.unfinishedOrderReminders)
+    /// The owner's settings in force and where they come from, the store
+    /// read once: the notification switches (the store's once it has them,
+    /// else `[notifications]`), and the marketing settings when the owner
+    /// changed some (they stand over `[marketing]`).
+    static func ownerSettingsInForce(_ configuration: PoshtaConfiguration) async -> String {
+        var switches = configuration.notifications.switches
         var origin = "from [notifications]: the store has none yet"
+        var marketing: AutomationOwnerSettings?
         let path = configuration.shop.store
         if FileManager.default.fileExists(atPath: path) {
             do {
-                if let stored = try await SQLiteShopStore(path: path).notificationSwitches() {
+                let store = try SQLiteShopStore(path: path)
+                if let stored = try await store.notificationSwitches() {
                     switches = stored
                     origin = "from the store \(path), where the console and PUT /v1/notifications change them; [notifications] is only a new store's"
                 }
+                marketing = try await store.automationOwnerSettings()
             } catch {
                 origin = "from [notifications]; the store \(path) cannot be read: \(error)"
             }
         }
         func word(_ on: Bool) -> String { on ? "on" : "off" }
-        return "notifications: customer=\(word(switches.customer)) admin=\(word(switches.admin)) "
-            + "unfinished_order_reminders=\(word(switches.unfinishedOrderReminders)) "
-            + "disabled=[\(switches.disabled.joined(separator: ", "))] (\(origin))"
-    }
-
-    /// The marketing settings in force when the owner changed some in the
-    /// store (they stand over `[marketing]`); nil when there are none.
-    static func ownerMarketing(_ configuration: PoshtaConfiguration) async -> String? {
-        let path = configuration.shop.store
-        guard FileManager.default.fileExists(atPath: path),
-            let json = try? await SQLiteShopStore(path: path).ownerSetting("marketing"),
-            let owner = try? JSONDecoder().decode(AutomationOwnerSettings.self, from: Data(json.utf8))
-        else { return nil }
-        var copy = configuration
-        copy.marketing = owner.applied(to: configuration.marketing)
-        let lines = copy.marketingSummary
-        return (["marketing in force (the owner's changes in the store \(path) over [marketing]):"] + lines.map { "  " + $0 })
-            .joined(separator: "\n")
+        var lines = [
+            "notifications: customer=\(word(switches.customer)) admin=\(word(switches.admin)) "
+                + "unfinished_order_reminders=\(word(switches.unfinishedOrderReminders)) "
+                + "disabled=[\(switches.disabled.joined(separator: ", "))] (\(origin))"
+        ]
+        if let marketing {
+            var copy = configuration
+            copy.marketing = marketing.applied(to: configuration.marketing)
+            lines.append("marketing in force (the owner's changes in the store \(path) over [marketing]):")
+            lines += copy.marketingSummary.map { "  " + $0 }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// sysexits' EX_CONFIG: the status of every verb whose configuration cannot be used.

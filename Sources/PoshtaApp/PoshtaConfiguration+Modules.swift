@@ -39,9 +39,7 @@ extension PoshtaConfiguration {
     func shopMail(unsubscribeTokens: UnsubscribeTokens?) -> ShopMailSettings {
         ShopMailSettings(
             fromAddress: shop.from, fromName: shop.name, hostname: server.hostname,
-            notifications: NotificationSwitches(
-                customer: notifications.customer, admin: notifications.admin, disabled: notifications.disabled,
-                unfinishedOrderReminders: notifications.unfinishedOrderReminders),
+            notifications: notifications.switches,
             coupons: coupons, eventsAddress: shop.eventsAddress, adminEmails: shop.adminEmails,
             adminProductURL: shop.adminProductURL, automations: marketing, unsubscribeMailbox: unsubscribe.mailbox,
             unsubscribeTokens: unsubscribeTokens, unsubscribeURL: unsubscribe.url)

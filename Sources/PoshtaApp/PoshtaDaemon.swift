@@ -203,8 +203,7 @@ public final class PoshtaDaemon: Sendable {
 
     /// `[marketing]` with what the owner changed since (the API, the console).
     static func ownerAutomations(_ configured: AutomationSettings, store: any ShopStore) async throws -> AutomationSettings {
-        guard let json = try await store.ownerSetting("marketing") else { return configured }
-        return try JSONDecoder().decode(AutomationOwnerSettings.self, from: Data(json.utf8)).applied(to: configured)
+        try await store.automationOwnerSettings()?.applied(to: configured) ?? configured
     }
 
     /// The suppression list of the daemon: what the store does, and the

@@ -104,43 +104,28 @@ extension SQLiteShopStore {
 
     public func automationContext(for job: AutomationJob, sentSince time: Double) async throws -> AutomationContext {
         try await database.read { db in
-            let email = job.customer.lowercased()
+            let email = job.customer
             var context = AutomationContext()
-            context.customer = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email])
-                .map(Self.customer)
-            context.suppressed = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email = ?"), arguments: [email]) ?? false
+            context.customer = try Self.customer(email, in: db)
+            context.suppressed = try Self.isSuppressed(email, in: db)
             context.sent = try Double.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT updated FROM automation_job WHERE customer = ? AND state = 'sent' AND updated >= ? ORDER BY updated"),
-                arguments: [email, time])
-            context.cart = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cart WHERE id = ?"), arguments: [job.subject])
-                .map(Self.cart)
-            context.order = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [job.subject])
-                .map(Self.order)
+                arguments: [email.lowercased(), time])
+            context.cart = try Self.cart(job.subject, in: db)
+            context.order = try Self.order(job.subject, in: db)
             context.latestOrder = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM shop_order WHERE email = ? ORDER BY placed DESC, number DESC LIMIT 1"),
-                arguments: [email]
+                arguments: [email.lowercased()]
             ).map(Self.order)
-            context.favorites = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT sku FROM favorite WHERE customer = ? ORDER BY added, sku"), arguments: [email])
+            context.favorites = try Self.favorites(of: email, in: db)
             let skus = Set(
                 (context.cart?.items ?? []).map(\.sku) + (context.order?.items ?? []).map(\.sku)
                     + (context.latestOrder?.items ?? []).map(\.sku) + context.favorites)
-            let product = try db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?")
             for sku in skus {
-                if let found = try Row.fetchOne(product, arguments: [sku]).map(Self.product) { context.products[sku] = found }
+                if let found = try Self.product(sku, in: db) { context.products[sku] = found }
             }
             return context
-        }
-    }
-
-    public func jobsSent(to customer: String, since time: Double) async throws -> [Double] {
-        try await database.read { db in
-            try Double.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT updated FROM automation_job WHERE customer = ? AND state = 'sent' AND updated >= ? ORDER BY updated"),
-                arguments: [customer.lowercased(), time])
         }
     }
 
@@ -152,9 +137,11 @@ extension SQLiteShopStore {
     }
 
     public func cart(_ id: String) async throws -> Cart? {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM cart WHERE id = ?", arguments: [id]).map(Self.cart)
-        }
+        try await database.read { db in try Self.cart(id, in: db) }
+    }
+
+    static func cart(_ id: String, in db: Database) throws -> Cart? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cart WHERE id = ?"), arguments: [id]).map(Self.cart)
     }
 
     static func cart(_ row: Row) -> Cart {
@@ -164,17 +151,21 @@ extension SQLiteShopStore {
     }
 
     public func favorites(of customer: String) async throws -> [String] {
-        try await database.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT sku FROM favorite WHERE customer = ? ORDER BY added, sku", arguments: [customer.lowercased()])
-        }
+        try await database.read { db in try Self.favorites(of: customer, in: db) }
+    }
+
+    static func favorites(of customer: String, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT sku FROM favorite WHERE customer = ? ORDER BY added, sku"), arguments: [customer.lowercased()])
     }
 
     public func customer(_ email: String) async throws -> Customer? {
-        try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email.lowercased()])
-                .map(Self.customer)
-        }
+        try await database.read { db in try Self.customer(email, in: db) }
+    }
+
+    static func customer(_ email: String, in db: Database) throws -> Customer? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customer WHERE email = ?"), arguments: [email.lowercased()])
+            .map(Self.customer)
     }
 
     static func customer(_ row: Row) -> Customer {
@@ -215,18 +206,11 @@ extension SQLiteShopStore {
     }
 
     public func order(_ number: String) async throws -> Order? {
-        try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [number]).map(Self.order)
-        }
+        try await database.read { db in try Self.order(number, in: db) }
     }
 
-    public func latestOrder(of customer: String) async throws -> Order? {
-        try await database.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM shop_order WHERE email = ? ORDER BY placed DESC, number DESC LIMIT 1"),
-                arguments: [customer.lowercased()]
-            ).map(Self.order)
-        }
+    static func order(_ number: String, in db: Database) throws -> Order? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shop_order WHERE number = ?"), arguments: [number]).map(Self.order)
     }
 
     static func order(_ row: Row) -> Order {

@@ -27,9 +27,11 @@ extension SQLiteShopStore {
     }
 
     public func product(_ sku: String) async throws -> Product? {
-        try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku]).map(Self.product)
-        }
+        try await database.read { db in try Self.product(sku, in: db) }
+    }
+
+    static func product(_ sku: String, in db: Database) throws -> Product? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE sku = ?"), arguments: [sku]).map(Self.product)
     }
 
     public func deleteProduct(_ sku: String) async throws -> Bool {

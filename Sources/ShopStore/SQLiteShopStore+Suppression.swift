@@ -16,9 +16,10 @@ extension SQLiteShopStore {
     }
 
     public func isSuppressed(_ email: String) async throws -> Bool {
-        try await database.read { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email = ?"), arguments: [email.lowercased()]) ?? false
-        }
+        try await database.read { db in try Self.isSuppressed(email, in: db) }
+    }
+
+    static func isSuppressed(_ email: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE email = ?"), arguments: [email.lowercased()]) ?? false
     }
 }

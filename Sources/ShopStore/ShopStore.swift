@@ -72,11 +72,6 @@ public protocol ShopStore: Sendable {
 
     /// What the sender needs of one job, in one read (`AutomationContext`).
     func automationContext(for job: AutomationJob, sentSince time: Double) async throws -> AutomationContext
-    /// When the customer's marketing mails went out, since `time` (for the frequency cap).
-    func jobsSent(to customer: String, since time: Double) async throws -> [Double]
-    /// The customer's most recent order.
-    func latestOrder(of customer: String) async throws -> Order?
-
     /// The jobs the filter selects, at most `limit`.
     func automationJobs(_ filter: JobFilter, limit: Int) async throws -> [AutomationJob]
     func job(_ id: Int64) async throws -> AutomationJob?

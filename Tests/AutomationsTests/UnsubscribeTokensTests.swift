@@ -26,7 +26,9 @@ struct UnsubscribeTokensTests {
     @Test("the headers: the one-click URL, then the mailto with the token after a +; and the One-Click post")
     func headers() {
         let token = tokens.token(for: "maria@example.bg")
-        let fields = tokens.headers(for: "maria@example.bg", url: "https://romashka.example/u", mailbox: "unsubscribe@romashka.example")
+        let links = tokens.links(for: "maria@example.bg", url: "https://romashka.example/u", mailbox: "unsubscribe@romashka.example")
+        #expect(links.url == "https://romashka.example/u/\(token)")
+        let fields = links.headers
         #expect(fields.map(\.name) == ["List-Unsubscribe", "List-Unsubscribe-Post"])
         #expect(fields[0].value == "<https://romashka.example/u/\(token)>, <mailto:unsubscribe+\(token)@romashka.example>")
         #expect(fields[1].value == "List-Unsubscribe=One-Click")

@@ -1,3 +1,5 @@
+import ShopStore
+
 /// `[notifications]`: the shop owner's switches — the initial values; the
 /// web console changes them in the store later.
 public struct NotificationsSection: Sendable, Equatable {
@@ -12,6 +14,11 @@ public struct NotificationsSection: Sendable, Equatable {
 }
 
 extension NotificationsSection {
+    /// As the shop's mail takes them (the first values of a new store).
+    var switches: NotificationSwitches {
+        NotificationSwitches(customer: customer, admin: admin, disabled: disabled, unfinishedOrderReminders: unfinishedOrderReminders)
+    }
+
     static let keys = ["customer", "admin", "disabled", "unfinished_order_reminders"]
 
     init(reading reader: TOMLTableReader) throws(ConfigurationError) {
