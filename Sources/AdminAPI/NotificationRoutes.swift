@@ -21,28 +21,11 @@ struct NotificationRoutes {
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                 return AdminResponse.error(.badRequest, "the body is a JSON object: customer, admin, disabled, unfinished_order_reminders")
             }
-            var switches = mail.switches.current
-            for (name, value) in object {
-                switch name {
-                case "customer", "admin", "unfinished_order_reminders":
-                    guard let flag = ShopEventInput.flag(value) else {
-                        return AdminResponse.error(.badRequest, "\"\(name)\" is true or false")
-                    }
-                    if name == "customer" { switches.customer = flag }
-                    if name == "admin" { switches.admin = flag }
-                    if name == "unfinished_order_reminders" { switches.unfinishedOrderReminders = flag }
-                case "disabled":
-                    guard let keys = value as? [String] else { return AdminResponse.error(.badRequest, "\"disabled\" is a list of template keys") }
-                    let known = Set(mail.notificationKeys)
-                    if let unknown = keys.first(where: { !known.contains($0) }) {
-                        return AdminResponse.error(.badRequest, "\"\(unknown)\" is not a notification's template key; they are listed in docs/templates.md")
-                    }
-                    switches = NotificationSwitches(
-                        customer: switches.customer, admin: switches.admin, disabled: keys,
-                        unfinishedOrderReminders: switches.unfinishedOrderReminders)
-                default:
-                    return AdminResponse.error(.badRequest, "unknown field \"\(name)\"; the fields are customer, admin, disabled, unfinished_order_reminders")
-                }
+            let switches: NotificationSwitches
+            do {
+                switches = try mail.switches.current.merging(object, notificationKeys: Set(mail.notificationKeys))
+            } catch let error as ShopEventError {
+                return AdminResponse.error(.badRequest, error.description)
             }
             try await store.saveNotificationSwitches(switches, now: Date.now.timeIntervalSince1970)
             mail.switches.set(switches)

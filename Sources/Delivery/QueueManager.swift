@@ -41,9 +41,8 @@ public final class QueueManager: Service, Sendable {
         self.bouncer = Bouncer(spool: spool, hostname: configuration.hostname, logger: logger, dkim: configuration.dkim)
         var resolver: DNSResolver?
         if configuration.route == .mx {
-            let resolverConfiguration = try configuration.nameserver.map { try ResolverConfiguration(nameserver: $0) }
-                ?? ResolverConfiguration.system()
-            resolver = DNSResolver(configuration: resolverConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+            resolver = DNSResolver(
+                configuration: try .configured(nameserver: configuration.nameserver), eventLoopGroup: eventLoopGroup, logger: logger)
         }
         self.planner = RoutePlanner(configuration: configuration, resolver: resolver)
         if configuration.route == .capture {

@@ -112,8 +112,11 @@ public enum OutboundConformance {
             switch byte {
             case UInt8(ascii: "_"): output.append(0x20)
             case UInt8(ascii: "="):
-                guard bytes.count >= 2, let value = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) else { return nil }
-                output.append(value)
+                // Strict, unlike the lenient reader (EncodedWordDecoder keeps a stray "="): two hex digits.
+                guard bytes.count >= 2, let high = QuotedPrintable.hexValue(bytes[bytes.startIndex]),
+                    let low = QuotedPrintable.hexValue(bytes[bytes.startIndex + 1])
+                else { return nil }
+                output.append(high << 4 | low)
                 bytes = bytes.dropFirst(2)
             case 0x21...0x7E: output.append(byte)
             default: return nil

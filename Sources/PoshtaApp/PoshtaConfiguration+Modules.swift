@@ -7,7 +7,6 @@ import Intake
 import SMTPProtocol
 import SMTPServer
 import ShopMail
-import ShopStore
 
 /// The PoshtaApp module: turns `poshta.toml` into each module's
 /// configuration, assembles the daemon from the modules, and holds the

@@ -16,4 +16,30 @@ public struct NotificationSwitches: Codable, Sendable, Hashable {
         self.disabled = Array(Set(disabled)).sorted()
         self.unfinishedOrderReminders = unfinishedOrderReminders
     }
+
+    /// Takes in a change as the API sends it (`customer`, `admin`,
+    /// `disabled`, `unfinished_order_reminders`, any of them), or throws the
+    /// sentence saying what is wrong, changing nothing. `disabled` may name
+    /// only `notificationKeys`.
+    public func merging(_ object: [String: Any], notificationKeys: Set<String>) throws(ShopEventError) -> NotificationSwitches {
+        var result = self
+        for (name, value) in object {
+            switch name {
+            case "customer", "admin", "unfinished_order_reminders":
+                guard let flag = ShopEventInput.flag(value) else { throw ShopEventError("\"\(name)\" is true or false") }
+                if name == "customer" { result.customer = flag }
+                if name == "admin" { result.admin = flag }
+                if name == "unfinished_order_reminders" { result.unfinishedOrderReminders = flag }
+            case "disabled":
+                guard let keys = value as? [String] else { throw ShopEventError("\"disabled\" is a list of template keys") }
+                if let unknown = keys.first(where: { !notificationKeys.contains($0) }) {
+                    throw ShopEventError("\"\(unknown)\" is not a notification's template key; they are listed in docs/templates.md")
+                }
+                result.disabled = Array(Set(keys)).sorted()
+            default:
+                throw ShopEventError("unknown field \"\(name)\"; the fields are customer, admin, disabled, unfinished_order_reminders")
+            }
+        }
+        return result
+    }
 }

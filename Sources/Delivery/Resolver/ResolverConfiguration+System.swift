@@ -8,6 +8,11 @@ extension ResolverConfiguration {
     static let maximumSystemTimeout = 30
     static let maximumSystemAttempts = 5
 
+    /// What Poshta resolves with: `[delivery] nameserver` when set, else the system's resolver.
+    public static func configured(nameserver: String?) throws -> ResolverConfiguration {
+        try nameserver.map { try ResolverConfiguration(nameserver: $0) } ?? system()
+    }
+
     /// The system's resolver settings, read like glibc reads them.
     ///
     /// A missing file gives the glibc defaults (127.0.0.1:53, 5 s, 2 attempts);

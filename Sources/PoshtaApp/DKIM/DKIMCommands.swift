@@ -102,9 +102,9 @@ public enum DKIMCommands {
         }
         let resolver: DNSResolver
         do {
-            let settings = try configuration.delivery.nameserver.map { try ResolverConfiguration(nameserver: $0) }
-                ?? ResolverConfiguration.system()
-            resolver = DNSResolver(configuration: settings, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "poshta.dkim"))
+            resolver = DNSResolver(
+                configuration: try .configured(nameserver: configuration.delivery.nameserver),
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "poshta.dkim"))
         } catch {
             Commands.printError("poshta dkim check: no resolver: \(error)")
             return 1
