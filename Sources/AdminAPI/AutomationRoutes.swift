@@ -64,12 +64,11 @@ struct AutomationRoutes {
         if let mail { registerSettings(on: router, mail: mail) }
         router.get("/v1/automations") { request, _ in
             let query = request.uri.queryParameters
-            var states: [AutomationJob.State] = []
-            for name in (query["state"].map(String.init) ?? "scheduled").split(separator: ",") {
-                guard let state = AutomationJob.State(rawValue: String(name)) else {
-                    return AdminResponse.error(.badRequest, "\"\(name)\" is not a job state; they are \(AutomationJob.State.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                states.append(state)
+            let states: [AutomationJob.State]
+            do {
+                states = try AutomationJob.State.parse([query["state"].map(String.init) ?? "scheduled"])
+            } catch let error as ShopEventError {
+                return AdminResponse.error(.badRequest, error.description)
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? 100
             guard (1...10_000).contains(limit) else { return AdminResponse.error(.badRequest, "limit is 1 to 10000") }

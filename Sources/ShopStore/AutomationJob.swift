@@ -44,6 +44,21 @@ public struct AutomationJob: Sendable, Hashable {
     }
 }
 
+extension AutomationJob.State {
+    /// States named in a list (`--state sent,skipped`, `?state=…`), or the
+    /// sentence naming the one that is not a state.
+    public static func parse(_ names: [String]) throws(ShopEventError) -> [AutomationJob.State] {
+        var states: [AutomationJob.State] = []
+        for name in names.flatMap({ $0.split(separator: ",") }) {
+            guard let state = AutomationJob.State(rawValue: String(name)) else {
+                throw ShopEventError("\"\(name)\" is not a job state; they are \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            states.append(state)
+        }
+        return states
+    }
+}
+
 /// How a claimed job ended: `sent`, `skipped`, or back to `scheduled` at
 /// `due` (quiet hours, the frequency cap, a failure to retry), with the reason.
 public struct JobResult: Sendable, Hashable {

@@ -16,13 +16,19 @@ public enum AutomationCommands {
         configurationPath: String, automation: String?, customer: String?, states: [String], limit: Int, json: Bool
     ) async -> Int32 {
         await Commands.withShopStore(configurationPath, verb: "automation list") { store, _ in
-            guard let states = parseStates(states.isEmpty ? ["scheduled"] : states) else { return 64 }
+            let chosen: [AutomationJob.State]
+            do {
+                chosen = try AutomationJob.State.parse(states.isEmpty ? ["scheduled"] : states)
+            } catch {
+                Commands.printError("poshta automation list: \(error)")
+                return 64
+            }
             if let automation, Automation(rawValue: automation) == nil {
                 Commands.printError("poshta automation list: no automation is called \(automation); they are \(Automation.allCases.map(\.rawValue).joined(separator: ", "))")
                 return 64
             }
             let jobs = try await store.automationJobs(
-                JobFilter(automation: automation, customer: customer, states: states), limit: limit)
+                JobFilter(automation: automation, customer: customer, states: chosen), limit: limit)
             if json {
                 print(try encode(jobs))
             } else {
@@ -79,18 +85,6 @@ public enum AutomationCommands {
             }
             return 0
         }
-    }
-
-    static func parseStates(_ names: [String]) -> [AutomationJob.State]? {
-        var states: [AutomationJob.State] = []
-        for name in names.flatMap({ $0.split(separator: ",") }) {
-            guard let state = AutomationJob.State(rawValue: String(name)) else {
-                Commands.printError("poshta automation: \"\(name)\" is not a job state; they are \(AutomationJob.State.allCases.map(\.rawValue).joined(separator: ", "))")
-                return nil
-            }
-            states.append(state)
-        }
-        return states
     }
 
     /// The shop's mail as the daemon would make it, for dry runs: the
