@@ -114,6 +114,9 @@ let package = Package(
             name: "HTTPListener",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,11 +133,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        // The admin HTTP API (queue, stats, /metrics) behind a bearer token.
+        // The web console: server-rendered pages for the shop owner and the sysadmin, behind a sign-in.
+        .target(
+            name: "AdminConsole",
+            dependencies: [
+                "Accounts", "Automations", "HTTPListener", "MIME", "Spool", "ShopStore", "ShopMail", "Templates",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The admin HTTP API (queue, stats, /metrics) behind a bearer token, and the console beside it.
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Automations", "HTTPListener", "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
+                "AdminConsole", "Automations", "HTTPListener", "Spool", "ShopStore", "ShopMail", "SMTPProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -175,7 +190,8 @@ let package = Package(
             name: "PoshtaApp",
             dependencies: [
                 "SMTPProtocol", "Spool", "Intake", "SMTPServer", "Delivery", "Accounts", "MIME", "AdminAPI", "Templates", "ShopStore", "ShopMail",
-                "Automations", "UnsubscribeWeb", "DKIM", "DNS",
+                "Automations", "UnsubscribeWeb", "DKIM", "DNS", "AdminConsole", "HTTPListener",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -193,7 +209,7 @@ let package = Package(
         .executableTarget(
             name: "poshta",
             dependencies: [
-                "PoshtaApp", "Spool",
+                "PoshtaApp", "Spool", "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -60,6 +60,28 @@ public final class UserDatabase: Sendable {
         }
     }
 
+    /// The user's console role when the user exists, has a role and the
+    /// password matches; nil otherwise. Costs one scrypt whatever the name,
+    /// as `verify` does, so that a sign-in page does not reveal which names exist.
+    public func verifyConsole(name: String, password: String) async -> UserRecord.Role? {
+        await workers.run { [self] in
+            refreshIfDue()
+            let (record, dummy) = state.withLock { ($0.users[name], $0.dummy) }
+            guard let record else {
+                _ = dummy.verify(password)
+                return nil
+            }
+            return record.hash.verify(password) ? record.role : nil
+        }
+    }
+
+    /// The user's console role as last read (nil: no such user, or no role).
+    /// No I/O: a signed-in session checks it on every request, so that a
+    /// user removed or demoted in the file loses the console at once.
+    public func role(of name: String) -> UserRecord.Role? {
+        state.withLock { $0.users[name]?.role }
+    }
+
     /// Whether this authenticated user may use `sender` (an address without
     /// brackets; "" = null sender, always allowed) as MAIL FROM: its own name
     /// when the name is an address, any address listed in its senders, any

@@ -7,18 +7,31 @@
 /// whose name is not an address and who lists no senders may use only the
 /// null sender `<>`. Postfix calls this `smtpd_sender_login_maps`; here it
 /// lives in the users file so that one file says everything about a user.
+///
+/// A user with a `role` may also sign in to the web console.
 public struct UserRecord: Sendable, Hashable {
+    /// What a user may do in the web console.
+    public enum Role: String, Sendable, CaseIterable {
+        /// The shop owner: notifications, automations, templates, coupons and catalog.
+        case owner
+        /// The sysadmin: everything the owner may, and the queue.
+        case admin
+    }
+
     /// 1 to 64 of `A-Z a-z 0-9 . _ @ + -`: no `:` (the field separator), no
     /// spaces or control characters that could confuse a log line.
     public var name: String
     public var hash: PasswordHash
     /// Addresses (`a@b.example`) or domains (`@b.example`) usable as MAIL FROM.
     public var senders: [String]
+    /// nil: a submission user only, who may not sign in to the console.
+    public var role: Role?
 
-    public init(name: String, hash: PasswordHash, senders: [String] = []) {
+    public init(name: String, hash: PasswordHash, senders: [String] = [], role: Role? = nil) {
         self.name = name
         self.hash = hash
         self.senders = senders
+        self.role = role
     }
 
     /// Whether `name` may be a user name (see `name`).

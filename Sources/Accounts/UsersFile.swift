@@ -1,10 +1,12 @@
-/// The users file: one `name:hash[:sender,sender…]` a line, `#` comments and
-/// blank lines allowed.
+/// The users file: one `name:hash[:sender,sender…[:role]]` a line, `#`
+/// comments and blank lines allowed. The role (`owner` or `admin`) lets the
+/// user sign in to the web console.
 ///
 /// ```
 /// # Poshta submission users
 /// shop@b.example:$scrypt$ln=15,r=8,p=1$…$…
 /// thunderbird-anna:$scrypt$ln=15,r=8,p=1$…$…:anna@b.example,@news.b.example
+/// maria:$scrypt$ln=15,r=8,p=1$…$…::owner
 /// ```
 /// Like Dovecot's passwd-file, so it can be edited by hand, versioned and
 /// filled from other tools (passlib writes the same hash strings). Spaces
@@ -28,7 +30,7 @@ public enum UsersFile {
     }
 
     static let header = """
-        # Poshta submission users, one name:hash[:sender,sender...] a line.
+        # Poshta users, one name:hash[:sender,sender...[:role]] a line (role: owner or admin, for the web console).
         # Written by `poshta user add|remove|passwd`; comments added here are not kept.
 
         """
@@ -47,7 +49,8 @@ public enum UsersFile {
                 throw UsersFileError(path: path, reason: "refusing to write an invalid sender for \"\(user.name)\"")
             }
             text += "\(user.name):\(user.hash.encoded)"
-            if !user.senders.isEmpty { text += ":" + user.senders.joined(separator: ",") }
+            if !user.senders.isEmpty || user.role != nil { text += ":" + user.senders.joined(separator: ",") }
+            if let role = user.role { text += ":" + role.rawValue }
             text += "\n"
         }
         return text
@@ -76,9 +79,10 @@ public enum UsersFile {
     private static func parseLine(_ line: Substring, path: String, number: Int) throws(UsersFileError) -> UserRecord {
         func failure(_ reason: String) -> UsersFileError { UsersFileError(path: path, line: number, reason: reason) }
         let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-        guard fields.count == 2 || fields.count == 3 else {
+        guard (2...4).contains(fields.count) else {
             throw failure(
-                fields.count < 2 ? "expected name:hash[:senders], found no ':'" : "too many ':' (expected name:hash[:senders])")
+                fields.count < 2
+                    ? "expected name:hash[:senders[:role]], found no ':'" : "too many ':' (expected name:hash[:senders[:role]])")
         }
         let name = String(fields[0])
         guard UserRecord.isValidName(name) else {
@@ -89,7 +93,14 @@ public enum UsersFile {
                 "the hash of \"\(name)\" is not an scrypt hash ($scrypt$ln=N,r=N,p=N$salt$key) with an acceptable cost")
         }
         var senders: [String] = []
-        if fields.count == 3 && !fields[2].isEmpty {
+        var role: UserRecord.Role?
+        if fields.count == 4 {
+            guard let parsed = UserRecord.Role(rawValue: String(fields[3])) else {
+                throw failure("the role of \"\(name)\" is \"\(fields[3])\"; a role is owner or admin")
+            }
+            role = parsed
+        }
+        if fields.count >= 3 && !fields[2].isEmpty {
             for (position, item) in fields[2].split(separator: ",", omittingEmptySubsequences: false).enumerated() {
                 let sender = String(item)
                 guard UserRecord.isValidSender(sender) else {
@@ -99,7 +110,7 @@ public enum UsersFile {
                 senders.append(sender)
             }
         }
-        return UserRecord(name: name, hash: hash, senders: senders)
+        return UserRecord(name: name, hash: hash, senders: senders, role: role)
     }
 }
 

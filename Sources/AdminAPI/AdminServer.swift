@@ -1,4 +1,6 @@
-import HTTPListener
+public import AdminConsole
+public import HTTPListener
+public import HummingbirdCore
 import Hummingbird
 public import Logging
 public import NIOCore
@@ -7,9 +9,10 @@ public import ShopMail
 public import ShopStore
 public import Spool
 
-/// The admin HTTP endpoint on `[admin] address`: the queue API under `/v1`
-/// and `/metrics`, every request behind the bearer token. A service of the
-/// daemon's group; it stops with it.
+/// The admin HTTP endpoint on `[admin] address`: the API under `/v1` and
+/// `/metrics` behind the bearer token (for scripts), and the web console
+/// on every other path behind its sign-in. A service of the daemon's
+/// group; it stops with it.
 public struct AdminServer: Service {
     private let listener: HTTPListener
 
@@ -17,10 +20,10 @@ public struct AdminServer: Service {
     ///   accepts connections (port 0 picks a free port; this says which).
     public init(
         host: String, port: Int, token: AdminToken, spool: Spool, store: (any ShopStore)?,
-        submission: ShopSubmission? = nil, logger: Logger,
+        submission: ShopSubmission? = nil, console: Console? = nil, server: HTTPServerBuilder = .http1(), logger: Logger,
         onListening: @escaping @Sendable (SocketAddress) -> Void
     ) {
-        let router = Router()
+        let router = Router(context: PoshtaRequestContext.self)
         router.add(middleware: BearerTokenMiddleware(token: token, logger: logger))
         QueueRoutes(spool: spool).register(on: router)
         if let store {
@@ -36,9 +39,10 @@ public struct AdminServer: Service {
             AdminResponse.bytes(
                 try await MetricsExporter.shared.scrape(spool), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+        console?.register(on: router)
         listener = HTTPListener(
-            router: router, host: host, port: port, serving: "the admin API", configurationKey: "[admin] address",
-            logger: logger, onListening: onListening)
+            router: router, host: host, port: port, serving: "the admin API and console", configurationKey: "[admin] address",
+            server: server, logger: logger, onListening: onListening)
     }
 
     public func run() async throws {

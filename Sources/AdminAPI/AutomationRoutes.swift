@@ -1,5 +1,6 @@
 import Automations
 import Foundation
+import HTTPListener
 import Hummingbird
 import ShopMail
 import ShopStore
@@ -37,7 +38,7 @@ struct AutomationRoutes {
         }
     }
 
-    func registerSettings(on router: Router<BasicRequestContext>, mail: ShopMessageTransformer) {
+    func registerSettings(on router: Router<PoshtaRequestContext>, mail: ShopMessageTransformer) {
         router.get("/v1/automations/settings") { _, _ in
             try AdminResponse.json(SettingsAnswer(mail.switches.automations))
         }
@@ -60,7 +61,7 @@ struct AutomationRoutes {
         }
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PoshtaRequestContext>) {
         if let mail { registerSettings(on: router, mail: mail) }
         router.get("/v1/automations") { request, _ in
             let query = request.uri.queryParameters

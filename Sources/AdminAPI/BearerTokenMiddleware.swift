@@ -2,8 +2,10 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Lets a request through only with `Authorization: Bearer <token>`;
-/// anything else gets 401 with a JSON sentence and a log line, and nothing runs.
+/// Lets a request for the API (`/v1/…`, `/metrics`) through only with
+/// `Authorization: Bearer <token>`; anything else gets 401 with a JSON
+/// sentence and a log line, and nothing runs. Other paths are the
+/// console's, which has its own sign-in.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: AdminToken
     let logger: Logger
@@ -11,6 +13,10 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
+        let path = request.uri.path
+        guard path.hasPrefix("/v1/") || path == "/v1" || path == "/metrics" else {
+            return try await next(request, context)
+        }
         let header = request.headers[.authorization] ?? ""
         let scheme = "bearer "
         if header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme,

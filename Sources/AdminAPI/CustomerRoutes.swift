@@ -1,5 +1,6 @@
 import Automations
 import Foundation
+import HTTPListener
 import Hummingbird
 import Logging
 import ShopStore
@@ -14,7 +15,7 @@ struct CustomerRoutes {
     let spool: Spool
     let logger: Logger
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PoshtaRequestContext>) {
         router.post("/v1/customers/forget") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 10)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPListener
 import Hummingbird
 import ShopMail
 import ShopStore
@@ -11,7 +12,7 @@ struct NotificationRoutes {
     let store: any ShopStore
     let mail: ShopMessageTransformer
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PoshtaRequestContext>) {
         router.get("/v1/notifications") { _, _ in
             try AdminResponse.json(mail.switches.current)
         }

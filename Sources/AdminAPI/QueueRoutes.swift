@@ -1,4 +1,5 @@
 import Foundation
+import HTTPListener
 import Hummingbird
 import Spool
 
@@ -10,7 +11,7 @@ struct QueueRoutes {
     /// The largest action request accepted (a list of ids: 10,000 ids fit easily).
     static let maximumBody = 1 << 20
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PoshtaRequestContext>) {
         router.get("/v1/queue") { request, _ in
             do {
                 let (filter, query) = try Self.filter(request)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPListener
 import Hummingbird
 import ShopStore
 
@@ -11,7 +12,7 @@ struct ShopRoutes {
     /// A product is small; anything bigger is a mistake.
     static let maximumBody = 64 << 10
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PoshtaRequestContext>) {
         router.get("/v1/products/{sku}") { _, context in
             let sku = context.parameters.get("sku") ?? ""
             guard let product = try await store.product(sku) else {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPListener
 import Hummingbird
 import SMTPProtocol
 import ShopMail
@@ -13,7 +14,7 @@ struct SubmissionRoutes {
     /// A mail with its data, or a raw message, fits; a larger body is refused unread.
     static let maximumBody = 32 << 20
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PoshtaRequestContext>) {
         router.post("/v1/messages") { request, _ in
             var request = request
             guard let object = try await Self.object(&request) else {

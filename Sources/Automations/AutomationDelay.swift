@@ -1,7 +1,7 @@
 import Foundation
 
 /// How long an automation waits: `"2h"`, `"3d"`, `"4w"`, `"6mo"`, `"1y"`,
-/// or in words (`"2 hours"`, `"3 days"`); months and years are calendar
+/// or in words (`"2 hours"`, `"3 days"`, also Bulgarian and Macedonian: `"2 часа"`, `"3 дни"`, `"3 дена"`); months and years are calendar
 /// months and years, the rest fixed lengths.
 public struct AutomationDelay: Sendable, Hashable, CustomStringConvertible {
     public enum Unit: String, Sendable, CaseIterable {
@@ -40,9 +40,18 @@ public struct AutomationDelay: Sendable, Hashable, CustomStringConvertible {
             "w": .weeks, "week": .weeks, "weeks": .weeks, "mo": .months, "month": .months, "months": .months,
             "y": .years, "year": .years, "years": .years,
         ]
-        guard let unit = words[word] else { return nil }
+        guard let unit = words[word] ?? Self.cyrillicWords[word] else { return nil }
         self.init(value, unit)
     }
+
+    /// Bulgarian and Macedonian unit words, as a shop owner types them in the console.
+    static let cyrillicWords: [String: Unit] = [
+        "секунда": .seconds, "секунди": .seconds, "минута": .minutes, "минути": .minutes,
+        "час": .hours, "часа": .hours, "часове": .hours, "часови": .hours,
+        "ден": .days, "дни": .days, "дена": .days, "денови": .days,
+        "седмица": .weeks, "седмици": .weeks, "недела": .weeks, "недели": .weeks,
+        "месец": .months, "месеца": .months, "месеци": .months, "година": .years, "години": .years,
+    ]
 
     /// The time this long after `time` (seconds since 1970; months and years in UTC's calendar).
     public func after(_ time: Double) -> Double {

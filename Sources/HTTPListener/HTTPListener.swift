@@ -1,6 +1,9 @@
 public import Hummingbird
+public import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import NIOCore
+public import NIOSSL
 public import ServiceLifecycle
 
 /// A Hummingbird router served on one address as a service of the daemon's
@@ -17,11 +20,12 @@ public struct HTTPListener: Service {
     /// - Parameters:
     ///   - what: what is served, for the error ("the admin API").
     ///   - configurationKey: where the address is set, for the error ("[admin] address").
+    ///   - server: plain HTTP/1.1 by default; `HTTPListener.https(_:)` for TLS.
     ///   - onListening: called with the bound address once it accepts
     ///     connections (port 0 picks a free port; this says which).
     public init(
-        router: Router<BasicRequestContext>, host: String, port: Int, serving what: String, configurationKey: String,
-        logger: Logger, onListening: @escaping @Sendable (SocketAddress) -> Void
+        router: Router<PoshtaRequestContext>, host: String, port: Int, serving what: String, configurationKey: String,
+        server: HTTPServerBuilder = .http1(), logger: Logger, onListening: @escaping @Sendable (SocketAddress) -> Void
     ) {
         address = "\(host):\(port)"
         self.what = what
@@ -30,11 +34,18 @@ public struct HTTPListener: Service {
         quiet.logLevel = .warning
         application = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "poshta"),
             onServerRunning: { channel in
                 if let address = channel.localAddress { onListening(address) }
             },
             logger: quiet)
+    }
+
+    /// HTTP/1.1 over TLS with this configuration; throws when the
+    /// certificate and key do not make a TLS context.
+    public static func https(_ tls: TLSConfiguration) throws -> HTTPServerBuilder {
+        try .tls(.http1(), tlsConfiguration: tls)
     }
 
     public func run() async throws {

@@ -171,7 +171,7 @@ public enum QuotedPrintable {
     static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// The value of one hex digit, either case.
-    static func hexValue(_ byte: UInt8) -> UInt8? {
+    public static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10

@@ -112,7 +112,7 @@ extension PoshtaConfiguration {
     }
 
     /// True when some listener speaks TLS and so needs the certificate.
-    var usesTLS: Bool { listeners.contains { $0.tls != .none } }
+    var usesTLS: Bool { listeners.contains { $0.tls != .none } || admin.tls }
 }
 
 extension RateSpec {

@@ -1,6 +1,9 @@
 import Foundation
 import Accounts
 import AdminAPI
+import AdminConsole
+import HTTPListener
+import HummingbirdCore
 import DKIM
 import Delivery
 import Intake
@@ -154,13 +157,31 @@ public final class PoshtaDaemon: Sendable {
             throw StartupError("\(error)")
         }
         let admin = AdminEndpoint()
+        let submission = ShopSubmission(intake: intake, transformer: transformer)
+        let console: Console
+        let adminTransport: HTTPServerBuilder
+        do {
+            console = try Console(
+                settings: Console.Settings(
+                    users: authentication.users, throttle: authentication.throttle, secureCookies: configuration.admin.tls,
+                    defaultLocale: configuration.shop.defaultLocale, shopName: configuration.shop.name),
+                spool: spool, store: store, submission: submission, logger: logger)
+            adminTransport =
+                configuration.admin.tls
+                ? try HTTPListener.https(
+                    TLSCertificateStore.serverConfiguration(
+                        certificatePath: configuration.tls.certificate, keyPath: configuration.tls.key)) : .http1()
+        } catch {
+            spool.close()
+            throw StartupError("[admin]: cannot serve the console: \(error)")
+        }
+        let scheme = configuration.admin.tls ? "https" : "http"
         let adminServer = AdminServer(
             host: configuration.admin.host, port: configuration.admin.port, token: token, spool: spool, store: store,
-            submission: ShopSubmission(intake: intake, transformer: transformer),
-            logger: logger
+            submission: submission, console: console, server: adminTransport, logger: logger
         ) { address in
             admin.listening(at: address)
-            logger.notice("admin API on http://\(AdminEndpoint.text(address))/ (queue, stats, /metrics)")
+            logger.notice("console on \(scheme)://\(AdminEndpoint.text(address))/ and admin API under /v1 (queue, stats, /metrics)")
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SpoolService(spool: spool)), .init(service: queueManager),
@@ -269,7 +290,7 @@ public final class PoshtaDaemon: Sendable {
             return try TLSCertificateStore(certificatePath: configuration.tls.certificate, keyPath: configuration.tls.key)
         } catch {
             throw StartupError(
-                "\(error) — a listener has tls = starttls or implicit; make a certificate with `poshta tls selfsigned --hostname \(configuration.server.hostname)` or set [tls] certificate and key"
+                "\(error) — a listener has tls = starttls or implicit, or [admin] tls = true; make a certificate with `poshta tls selfsigned --hostname \(configuration.server.hostname)` or set [tls] certificate and key"
             )
         }
     }

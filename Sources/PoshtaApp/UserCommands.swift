@@ -23,12 +23,13 @@ import Darwin
 public enum UserCommands {
     /// Adds a user. Refuses an existing name. `senders` are addresses or
     /// `@domains` the user may use as MAIL FROM besides its own name.
+    /// `role` lets the user sign in to the web console.
     public static func add(
         configurationPath: String, name: String, passwordFile: String?, senders: [String] = [],
-        cost: PasswordHash.Cost = .standard
+        role: UserRecord.Role? = nil, cost: PasswordHash.Cost = .standard
     ) -> Int32 {
         run(.standard) { console throws(Failure) in
-            try add(configurationPath, name, passwordFile, senders, cost, console)
+            try add(configurationPath, name, passwordFile, senders, cost, console, role: role)
         }
     }
 
@@ -53,7 +54,7 @@ public enum UserCommands {
 
     static func add(
         _ configurationPath: String, _ name: String, _ passwordFile: String?, _ senders: [String],
-        _ cost: PasswordHash.Cost, _ console: Console
+        _ cost: PasswordHash.Cost, _ console: Console, role: UserRecord.Role? = nil
     ) throws(Failure) {
         let path = try usersFile(configurationPath)
         guard UserRecord.isValidName(name) else {
@@ -74,10 +75,10 @@ public enum UserCommands {
         try withLockedFolder(of: path) { () throws(Failure) in
             var users = try readUsers(path)
             try exists(users)
-            users.append(UserRecord(name: name, hash: newHash, senders: senders))
+            users.append(UserRecord(name: name, hash: newHash, senders: senders, role: role))
             try writeUsers(users, path)
         }
-        console.out("added user \"\(name)\" to \(path)")
+        console.out("added user \"\(name)\"\(role.map { " (console: \($0.rawValue))" } ?? "") to \(path)")
     }
 
     static func remove(_ configurationPath: String, _ name: String, _ console: Console) throws(Failure) {
@@ -98,7 +99,10 @@ public enum UserCommands {
         let users = try readUsers(path)
         if users.isEmpty { console.err("poshta: no users in \(path)") }
         for user in users {
-            console.out(user.senders.isEmpty ? user.name : "\(user.name)\t\(user.senders.joined(separator: ","))")
+            var line = user.name
+            if !user.senders.isEmpty || user.role != nil { line += "\t" + user.senders.joined(separator: ",") }
+            if let role = user.role { line += "\t" + role.rawValue }
+            console.out(line)
         }
     }
 

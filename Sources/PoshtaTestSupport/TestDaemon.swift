@@ -1,3 +1,4 @@
+public import Accounts
 import Foundation
 import Logging
 public import PoshtaApp
@@ -19,14 +20,14 @@ public final class TestDaemon: Sendable {
     ///
     /// With `tls`, a self-signed certificate is written to `tls/` first (the
     /// `[tls]` defaults); `users` go into the users file (`[auth]` default),
-    /// hashed with the cheap test cost.
+    /// hashed with the cheap test cost, those in `roles` console users.
     public init(
         configuration extra: String = "", hostname: String = "mail.test", tls: Bool = false,
-        users: [TestUsersFile.User] = []
+        users: [TestUsersFile.User] = [], roles: [String: UserRecord.Role] = [:]
     ) async throws {
         let directory = try TemporaryDirectory()
         if tls { try TestCertificate.write(in: directory, hostname: hostname) }
-        if !users.isEmpty { try TestUsersFile.write(users, to: "\(directory.path)/users") }
+        if !users.isEmpty { try TestUsersFile.write(users, roles: roles, to: "\(directory.path)/users") }
         var text = """
             [server]
             hostname = "\(hostname)"

@@ -30,6 +30,17 @@ public final class TLSCertificateStore: Sendable {
     }
 
     static func makeContext(certificatePath: String, keyPath: String) throws -> NIOSSLContext {
+        let configuration = try serverConfiguration(certificatePath: certificatePath, keyPath: keyPath)
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw TLSSetupError(file: certificatePath, reason: "the certificate and key do not make a TLS context (do they belong together?): \(error)")
+        }
+    }
+
+    /// A server's TLS 1.2–1.3 configuration with the certificate chain and
+    /// key of these PEM files (the SMTP listeners' and the console's).
+    public static func serverConfiguration(certificatePath: String, keyPath: String) throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
@@ -47,11 +58,7 @@ public final class TLSCertificateStore: Sendable {
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
         configuration.maximumTLSVersion = .tlsv13
-        do {
-            return try NIOSSLContext(configuration: configuration)
-        } catch {
-            throw TLSSetupError(file: certificatePath, reason: "the certificate and key do not make a TLS context (do they belong together?): \(error)")
-        }
+        return configuration
     }
 }
 

@@ -28,6 +28,15 @@ public struct ShopMessageTransformer: MessageTransformer {
     /// The templates as they are now (they reload when their files change).
     var renderer: TemplateRenderer { templates.current }
 
+    /// The daemon's templates, which the console edits.
+    public var templateSet: TemplateSet { templates }
+
+    /// The coupon each template key carries (`[coupons.KEY]`).
+    public var couponPolicies: [String: CouponPolicy] { settings.coupons }
+
+    /// The shop's store, when it has one (the console reads coupons and the catalog from it).
+    public var shopStore: (any ShopStore)? { store }
+
     public init(
         templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger,
         suppression: SuppressionList? = nil, switches: ShopSwitches? = nil

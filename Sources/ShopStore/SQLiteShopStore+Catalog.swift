@@ -61,6 +61,19 @@ extension SQLiteShopStore {
         }
     }
 
+    public func searchProducts(_ text: String, limit: Int) async throws -> [Product] {
+        // LIKE's own wildcards in the text are taken literally.
+        let escaped = text.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%")
+            .replacingOccurrences(of: "_", with: "!_")
+        return try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM product WHERE sku LIKE ?1 ESCAPE '!' OR names LIKE ?1 ESCAPE '!' ORDER BY sku LIMIT ?2",
+                arguments: ["%\(escaped)%", limit]
+            ).map(Self.product)
+        }
+    }
+
     public func productCount() async throws -> Int {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product") ?? 0 }
     }

@@ -67,6 +67,26 @@ extension SQLiteShopStore {
         }
     }
 
+    public func handOuts(limit: Int) async throws -> [Coupon] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM coupon WHERE issued_at IS NOT NULL ORDER BY issued_at DESC LIMIT ?", arguments: [limit]
+            ).map(Self.coupon)
+        }
+    }
+
+    public func couponPools() async throws -> [CouponPool] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT template, SUM(issued_to IS NULL) AS left, SUM(issued_to IS NOT NULL) AS handed_out
+                    FROM coupon WHERE source = 'pool' GROUP BY template ORDER BY template
+                    """
+            ).map { CouponPool(template: $0["template"], left: $0["left"], handedOut: $0["handed_out"]) }
+        }
+    }
+
     public func redeem(_ code: String, now: Double) async throws -> Coupon? {
         try await database.write { db in
             guard let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM coupon WHERE code = ?"), arguments: [code]).map(Self.coupon)

@@ -51,6 +51,12 @@ public protocol ShopStore: Sendable {
     func coupons(for template: String?, limit: Int) async throws -> [Coupon]
     /// Marks a valid code used; returns the coupon as it was before, or nil if unknown.
     func redeem(_ code: String, now: Double) async throws -> Coupon?
+    /// The latest coupons handed out (pool and generated), newest first.
+    func handOuts(limit: Int) async throws -> [Coupon]
+    /// Every template's pool: codes left and handed out, by template.
+    func couponPools() async throws -> [CouponPool]
+    /// Products whose SKU or name contains `text` (any case), by SKU.
+    func searchProducts(_ text: String, limit: Int) async throws -> [Product]
 
     /// Keeps a shop event (`cart.updated`, `order.placed`, …) for the
     /// automations and writes what it says (`facts`: the customer, the

@@ -6,7 +6,9 @@ import Mustache
 ///
 /// Loaded once from `conf/templates/`: every locale folder becomes one
 /// Mustache library (names relative to the folder, so a locale folder can be
-/// copied to make another), `schema/` says what each key needs.
+/// copied to make another), `schema/` says what each key needs, and files
+/// under `custom/<locale>/` (the owner's edits) replace the shipped ones of
+/// the same name.
 public struct TemplateRenderer: Sendable {
     /// Subject, text and HTML of one rendered mail.
     public struct Rendered: Sendable, Hashable {
@@ -58,21 +60,16 @@ public struct TemplateRenderer: Sendable {
             }
         }
         var libraries: [String: MustacheLibrary] = [:]
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for folder in folders.sorted() where !["schema", "samples"].contains(folder) {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: "\(directory)/\(folder)", isDirectory: &isDirectory),
-                isDirectory.boolValue
-            else { continue }
-            do {
-                libraries[folder] = try await MustacheLibrary(directory: "\(directory)/\(folder)")
-            } catch let error as MustacheLibrary.ParserError {
-                throw .cannotLoad(
-                    locale: folder,
-                    reason: "\(error.filename):\(error.context.lineNumber):\(error.context.columnNumber): \(error.error)")
-            } catch {
-                throw .cannotLoad(locale: folder, reason: "\(error)")
+        for folder in Self.folders(in: directory) where !["schema", "samples", Self.customFolder].contains(folder) {
+            libraries[folder] = try await Self.library(in: "\(directory)/\(folder)", locale: folder)
+        }
+        // The owner's edits (the console writes them) override the shipped files one by one.
+        for locale in Self.folders(in: "\(directory)/\(Self.customFolder)") {
+            var library = libraries[locale] ?? MustacheLibrary()
+            for (name, template) in try Self.templates(in: "\(directory)/\(Self.customFolder)/\(locale)", locale: locale) {
+                library.register(template, named: name)
             }
+            libraries[locale] = library
         }
         self.schemas = schemas
         self.libraries = libraries
@@ -81,6 +78,52 @@ public struct TemplateRenderer: Sendable {
     }
 
     public func schema(_ key: String) -> TemplateSchema? { schemas[key] }
+
+    /// The library of one locale as loaded (shipped files and the owner's edits).
+    func library(for locale: String) -> MustacheLibrary? { libraries[locale] }
+
+    /// The sub-folders of `directory`, sorted; none when it does not exist.
+    static func folders(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted().filter { folder in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(directory)/\(folder)", isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }
+    }
+
+    /// The `.mustache` files of a folder as one library, named without the extension.
+    static func library(in folder: String, locale: String) async throws(TemplateError) -> MustacheLibrary {
+        do {
+            return try await MustacheLibrary(directory: folder)
+        } catch let error as MustacheLibrary.ParserError {
+            throw .cannotLoad(
+                locale: locale,
+                reason: "\(error.filename):\(error.context.lineNumber):\(error.context.columnNumber): \(error.error)")
+        } catch {
+            throw .cannotLoad(locale: locale, reason: "\(error)")
+        }
+    }
+
+    /// The `.mustache` files of a folder, parsed, by name without the extension.
+    static func templates(in folder: String, locale: String) throws(TemplateError) -> [(String, MustacheTemplate)] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        var templates: [(String, MustacheTemplate)] = []
+        for file in files where file.hasSuffix(".mustache") {
+            let path = "\(folder)/\(file)"
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw .cannotLoad(locale: locale, reason: "\(path): cannot read it as UTF-8")
+            }
+            do {
+                templates.append((String(file.dropLast(".mustache".count)), try MustacheTemplate(string: text)))
+            } catch let error as MustacheTemplate.ParserError {
+                throw .cannotLoad(
+                    locale: locale, reason: "\(path):\(error.context.lineNumber):\(error.context.columnNumber): \(error.error)")
+            } catch {
+                throw .cannotLoad(locale: locale, reason: "\(path): \(error)")
+            }
+        }
+        return templates
+    }
 
     /// Money and dates as `locale` writes them (kept per locale: a locale and a time zone are not free to build).
     public func formatting(for locale: String) -> TemplateFormatting {

@@ -25,7 +25,7 @@ public struct UnsubscribeServer: Service {
         onListening: @escaping @Sendable (SocketAddress) -> Void
     ) {
         let store = suppression.store
-        let router = Router()
+        let router = Router(context: PoshtaRequestContext.self)
         router.get("/u/{token}") { _, context in
             let token = context.parameters.get("token") ?? ""
             guard let email = tokens.email(in: token) else { return Self.page(.unknown, shop: shopName, locale: nil) }

@@ -1,3 +1,4 @@
+import Accounts
 public import ArgumentParser
 import Foundation  // exit()
 public import PoshtaApp
@@ -27,6 +28,7 @@ enum PoshtaMain {
 }
 
 extension Commands.LogFormat: ExpressibleByArgument {}
+extension UserRecord.Role: ExpressibleByArgument {}
 
 /// `poshta`: the daemon and its tools.
 struct Poshta: AsyncParsableCommand {
@@ -432,7 +434,7 @@ struct TLS: ParsableCommand {
 
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Users who may log in (AUTH) to relay mail.",
+        commandName: "user", abstract: "Users who may log in (AUTH) to relay mail, or sign in to the web console.",
         subcommands: [Add.self, Remove.self, List.self, Passwd.self])
 
     /// Where the password comes from: a file, or the terminal (never the command line).
@@ -449,11 +451,14 @@ struct User: ParsableCommand {
             name: .customLong("sender"),
             help: "An address (a@shop.example) or domain (@shop.example) this user may send as; repeatable.")
         var senders: [String] = []
+        @Option(help: "Let the user sign in to the web console: owner (the shop's pages) or admin (also the queue).")
+        var role: UserRecord.Role?
         @Argument(help: "The user name (often the user's address).") var name: String
 
         func run() throws {
             let status = UserCommands.add(
-                configurationPath: options.config, name: name, passwordFile: password.passwordFile, senders: senders)
+                configurationPath: options.config, name: name, passwordFile: password.passwordFile, senders: senders,
+                role: role)
             if status != 0 { throw ExitCode(status) }
         }
     }

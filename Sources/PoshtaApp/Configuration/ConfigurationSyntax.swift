@@ -31,6 +31,11 @@ enum ConfigurationSyntax {
         !text.isEmpty && !text.contains("/") && IPNetwork(text) != nil
     }
 
+    /// Whether `host` (an IP address literal) is a loopback address: 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "::1" || host.split(separator: ".").first == "127" && isIPAddress(host)
+    }
+
     /// Splits "a.b.c.d:port" or "[v6]:port" into host (brackets removed) and port.
     /// nil when the host is not an IP address literal, an IPv6 address lacks
     /// brackets, or the port is not a number in `ports`.

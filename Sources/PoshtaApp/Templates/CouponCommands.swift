@@ -12,15 +12,13 @@ public enum CouponCommands {
             Commands.printError("poshta coupon import: cannot read \(file) as UTF-8 text")
             return 1
         }
-        var codes: [String] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let code = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if code.isEmpty || code.hasPrefix("#") { continue }
-            guard code.count <= 64, code.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "," }) else {
-                Commands.printError("\(file): line \(offset + 1): \"\(code.prefix(70))\" is not a code (ASCII, no spaces or commas, at most 64 characters); nothing imported")
-                return 1
-            }
-            codes.append(code)
+        let codes: [String]
+        switch CouponCodeList.read(text) {
+        case .success(let list):
+            codes = list
+        case .failure(let error):
+            Commands.printError("\(file): \(error); nothing imported")
+            return 1
         }
         do {
             let store = try SQLiteShopStore(path: configuration.shop.store)

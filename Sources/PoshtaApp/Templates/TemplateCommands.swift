@@ -185,7 +185,7 @@ public enum TemplateCommands {
     }
 
     static func sample(_ key: String, _ renderer: TemplateRenderer) throws -> [String: Any] {
-        try readJSON("\(renderer.directory)/samples/\(key).json")
+        try renderer.sample(key)
     }
 
     static func readJSON(_ path: String) throws -> [String: Any] {

@@ -1,0 +1,172 @@
+public import Foundation
+import Mustache
+
+/// What the web console's template editor needs: a key's sources as in
+/// force, a trial render of edited sources with the key's sample data, the
+/// checks a save must pass, and the files the edits are kept in
+/// (`custom/<locale>/<key>.<part>.mustache`, which override the shipped ones).
+extension TemplateRenderer {
+    /// The folder under the templates folder that holds the owner's edits.
+    public static let customFolder = "custom"
+    /// The parts of a mail template, in the order an editor shows them.
+    public static let parts = ["subject", "text", "html"]
+
+    /// The key's sample data (`samples/<key>.json`), which previews and test mails use.
+    public func sample(_ key: String) throws(TemplateError) -> [String: Any] {
+        let path = "\(directory)/samples/\(key).json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .cannotLoad(locale: "samples", reason: "cannot read \(path)")
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw .cannotLoad(locale: "samples", reason: "\(path) is not a JSON object")
+        }
+        return object
+    }
+
+    /// One part's source as the daemon uses it: the owner's edit if there
+    /// is one (`edited`), else the shipped file; nil when neither exists.
+    public func source(key: String, locale: String, part: String) -> (text: String, edited: Bool)? {
+        let name = "\(key).\(part).mustache"
+        if let text = Self.read("\(directory)/\(Self.customFolder)/\(locale)/\(name)") { return (text, true) }
+        return Self.read("\(directory)/\(locale)/\(name)").map { ($0, false) }
+    }
+
+    /// Whether the owner edited any part of the key in the locale.
+    public func isEdited(key: String, locale: String) -> Bool {
+        Self.parts.contains { FileManager.default.fileExists(atPath: customPath(key: key, locale: locale, part: $0)) }
+    }
+
+    /// Renders `key` in `locale` with `parts` (subject, text, html) in
+    /// place of the files, from the key's sample data, and checks it as a
+    /// save must: each part parses, the subject is not empty, and every
+    /// required field the shipped template shows is still shown.
+    public func trial(key: String, locale: String, parts: [String: String]) async throws(TemplateEditError) -> Rendered {
+        guard let schema = schema(key) else { throw .init(part: nil, reason: TemplateError.unknownKey(key).description) }
+        guard var library = library(for: locale) else {
+            throw .init(part: nil, reason: "there are no \(locale) templates")
+        }
+        for part in Self.parts {
+            guard let text = parts[part] else { continue }
+            do {
+                library.register(try MustacheTemplate(string: text), named: "\(key).\(part)")
+            } catch let error as MustacheTemplate.ParserError {
+                throw .init(
+                    part: part, line: error.context.lineNumber, column: error.context.columnNumber,
+                    reason: Self.sentence(error.error), lineText: String(error.context.line))
+            } catch {
+                throw .init(part: part, reason: "\(error)")
+            }
+        }
+        let data: [String: Any]
+        do { data = try sample(key) } catch { throw .init(part: nil, reason: error.description) }
+        let rendered = try render(key, locale: locale, data: data, library: library, schema: schema)
+        // The shipped template is the yardstick: what it shows of the required data, an edit must show too.
+        let shipped: MustacheLibrary
+        do { shipped = try await Self.library(in: "\(directory)/\(locale)", locale: locale) } catch {
+            throw .init(part: nil, reason: error.description)
+        }
+        let original = try render(key, locale: locale, data: data, library: shipped, schema: schema)
+        let before = original.subject + original.text + original.html
+        let after = rendered.subject + rendered.text + rendered.html
+        for path in schema.required {
+            guard let value = TemplateSchema.value(at: path, in: data), let shown = Self.scalar(value),
+                before.contains(shown), !after.contains(shown)
+            else { continue }
+            throw .init(part: nil, reason: "the template no longer shows \(path) (\"\(shown)\" in the sample), which \(key) requires")
+        }
+        return rendered
+    }
+
+    /// Keeps the owner's edit: the parts that differ from the shipped
+    /// files are written (atomically) under `custom/<locale>/`, the others
+    /// removed there. The daemon's reload picks them up.
+    public func saveEdit(key: String, locale: String, parts: [String: String]) throws {
+        let folder = "\(directory)/\(Self.customFolder)/\(locale)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for part in Self.parts {
+            guard let text = parts[part] else { continue }
+            let path = customPath(key: key, locale: locale, part: part)
+            if Self.read("\(directory)/\(locale)/\(key).\(part).mustache") == text {
+                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            } else {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
+        }
+    }
+
+    /// Back to the shipped template: the key's edited files in the locale are removed.
+    public func revertEdit(key: String, locale: String) throws {
+        for part in Self.parts {
+            let path = customPath(key: key, locale: locale, part: part)
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        }
+    }
+
+    private func customPath(key: String, locale: String, part: String) -> String {
+        "\(directory)/\(Self.customFolder)/\(locale)/\(key).\(part).mustache"
+    }
+
+    private func render(
+        _ key: String, locale: String, data: [String: Any], library: MustacheLibrary, schema: TemplateSchema
+    ) throws(TemplateEditError) -> Rendered {
+        let context = TemplateContext(shop: shop, formatting: formatting(for: locale), localeCode: locale)
+            .build(data, unsubscribeURL: "\(shop.url)/unsubscribe", now: Date())
+        func part(_ name: String) throws(TemplateEditError) -> String {
+            guard let text = library.render(context, withTemplate: "\(key).\(name)") else {
+                throw .init(part: name, reason: TemplateError.templateMissing(key: key, locale: locale, part: name).description)
+            }
+            return text
+        }
+        let subject = Self.oneLine(try part("subject"))
+        guard !subject.isEmpty else { throw .init(part: "subject", reason: "the subject is empty once rendered") }
+        return Rendered(subject: subject, text: try part("text"), html: try part("html"), locale: locale, kind: schema.kind)
+    }
+
+    /// A string or a whole number as a template would print it.
+    private static func scalar(_ value: Any) -> String? {
+        if let text = value as? String { return text.count >= 2 ? text : nil }
+        if let number = value as? Int { return String(number) }
+        return nil
+    }
+
+    private static func read(_ path: String) -> String? {
+        FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// swift-mustache's parser errors as words.
+    private static func sentence(_ error: any Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?: "a section is closed with another name than it was opened with"
+        case .unfinishedName?: "a tag is not finished (}} missing?)"
+        case .expectedSectionEnd?: "a section is opened and never closed"
+        default: "\(error)"
+        }
+    }
+}
+
+/// Why an edited template is refused: the part and line when the parser
+/// knows them, and a sentence.
+public struct TemplateEditError: Error, Sendable, CustomStringConvertible {
+    /// "subject", "text" or "html"; nil when the whole template is at fault.
+    public var part: String?
+    public var line: Int?
+    public var column: Int?
+    public var reason: String
+    /// The text of the line at fault, when known.
+    public var lineText: String?
+
+    public init(part: String?, line: Int? = nil, column: Int? = nil, reason: String, lineText: String? = nil) {
+        self.part = part
+        self.line = line
+        self.column = column
+        self.reason = reason
+        self.lineText = lineText
+    }
+
+    public var description: String {
+        var text = part.map { "\($0)" } ?? ""
+        if let line { text += text.isEmpty ? "line \(line)" : ", line \(line)" }
+        if let column { text += ", column \(column)" }
+        return text.isEmpty ? reason : "\(text): \(reason)"
+    }
+}
