@@ -172,10 +172,9 @@ struct ConsoleCall: Sendable {
 
     func t(_ key: String) -> String { strings[key] ?? key }
 
+    /// The query as a GET form sends it (`+` for a space, as in a form body).
     var query: [String: String] {
-        var query: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
-        return query
+        ConsoleForm(request.uri.query ?? "").values.compactMapValues(\.first)
     }
 
     /// A page in the frame; a notice named by `?notice=KEY` (after a redirect) is shown.

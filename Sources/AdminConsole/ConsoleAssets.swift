@@ -63,6 +63,7 @@ enum ConsoleAssets {
         .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem;list-style:none;padding:0;margin:.3rem 0}
         .legend span{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
         progress{width:100%;max-width:30rem}
+        output{display:block;white-space:pre-line;overflow-wrap:anywhere;margin:.4rem 0}
         .login{max-width:24rem;margin:3rem auto}
         .hidden-label{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
         @media (max-width:40rem){main{padding:.6rem}h1{font-size:1.35rem}header.top .account{margin-left:0}}

@@ -181,7 +181,7 @@ public final class PoshtaDaemon: Sendable {
             submission: submission, console: console, server: adminTransport, logger: logger
         ) { address in
             admin.listening(at: address)
-            logger.notice("console on \(scheme)://\(AdminEndpoint.text(address))/ and admin API under /v1 (queue, stats, /metrics)")
+            logger.notice("admin API on \(scheme)://\(AdminEndpoint.text(address))/ (queue, stats, /metrics), web console at /")
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SpoolService(spool: spool)), .init(service: queueManager),

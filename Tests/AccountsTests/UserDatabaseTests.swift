@@ -27,6 +27,26 @@ struct UserDatabaseTests {
         #expect(database.userNames() == ["bob", "anna"])
     }
 
+    @Test("the console lets in only users with a role and the right password, and answers with the role")
+    func consoleSignIn() async throws {
+        let folder = try TemporaryDirectory()
+        let path = "\(folder.path)/users"
+        var maria = try user("maria", "tea")
+        maria.role = .owner
+        var ivan = try user("ivan", "root beer")
+        ivan.role = .admin
+        try UsersFile.write([maria, ivan, try user("shop", "smtp only")], to: path)
+        let database = UserDatabase(path: path, logger: LogCapture().logger())
+        #expect(await database.verifyConsole(name: "maria", password: "tea") == .owner)
+        #expect(await database.verifyConsole(name: "ivan", password: "root beer") == .admin)
+        #expect(await database.verifyConsole(name: "maria", password: "coffee") == nil)
+        #expect(await database.verifyConsole(name: "shop", password: "smtp only") == nil)
+        #expect(await database.verifyConsole(name: "nobody", password: "tea") == nil)
+        #expect(database.role(of: "ivan") == .admin && database.role(of: "shop") == nil)
+        // A submission user with a role still authenticates over SMTP.
+        #expect(await database.verify(name: "maria", password: "tea"))
+    }
+
     @Test("many verifications at once all get their answer")
     func concurrentVerifications() async throws {
         let folder = try TemporaryDirectory()

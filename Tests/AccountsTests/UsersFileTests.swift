@@ -52,6 +52,21 @@ struct UsersFileTests {
         #expect(try UsersFile.read(path: "\(folder.path)/nothing-here").isEmpty)
     }
 
+    @Test("a console role is the fourth field, with or without senders, and reads back")
+    func roles() throws {
+        let folder = try TemporaryDirectory()
+        let source = try folder.write(
+            "maria:\(Self.hash)::owner\nivan:\(Self.hash):ivan@b.example:admin\nshop:\(Self.hash)\n", to: "in")
+        let users = try UsersFile.read(path: source)
+        #expect(users.map(\.role) == [.owner, .admin, nil])
+        #expect(users[0].senders.isEmpty && users[1].senders == ["ivan@b.example"])
+        let path = "\(folder.path)/users"
+        try UsersFile.write(users, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasSuffix("maria:\(Self.hash)::owner\nivan:\(Self.hash):ivan@b.example:admin\nshop:\(Self.hash)\n"))
+        #expect(try UsersFile.read(path: path) == users)
+    }
+
     @Test("users written and read back are the same, under a header comment")
     func writeReadRoundTrip() throws {
         let folder = try TemporaryDirectory()
@@ -61,7 +76,7 @@ struct UsersFileTests {
         try UsersFile.write(users, to: path)
         #expect(try UsersFile.read(path: path) == users)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.hasPrefix("# Poshta submission users"))
+        #expect(text.hasPrefix("# Poshta users, one name:hash[:sender,sender...[:role]] a line"))
         #expect(text.hasSuffix("bob:\(Self.hash)\nshop@b.example:\(Self.hash):@b.example\n"))
     }
 
@@ -82,7 +97,8 @@ struct UsersFileTests {
         "a bad line fails the read with its line number and never quotes the hash",
         arguments: [
             BadLine("no ':'", "bob\(PasswordHashTests.foreign)", 2, "found no ':'"),
-            BadLine("too many ':'", "bob:\(PasswordHashTests.foreign):a@b.example:more", 2, "too many ':'"),
+            BadLine("too many ':'", "bob:\(PasswordHashTests.foreign):a@b.example:owner:more", 2, "too many ':'"),
+            BadLine("unknown role", "bob:\(PasswordHashTests.foreign):a@b.example:root", 2, "the role of \"bob\" is \"root\"; a role is owner or admin"),
             BadLine("space in name", "bo b:\(PasswordHashTests.foreign)", 2, "invalid user name"),
             BadLine("empty name", ":\(PasswordHashTests.foreign)", 2, "invalid user name"),
             BadLine("weak hash", "bob:$scrypt$ln=4,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$mp90zEQd5XGhjEv4WArVH4Z0XRSzkGWtJK2S/AXJlRU", 2,

@@ -17,6 +17,7 @@ import json
 import os
 import smtplib
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -28,7 +29,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SETTINGS = json.load(open(sys.argv[1]))
 BASE = SETTINGS["url"].rstrip("/")
@@ -329,6 +330,28 @@ def owner_part(driver):
     check(mail["subject"] == expected, "a refused template changed the mail")
     step(f"a template with a syntax error is refused: {problem!r}")
 
+    # Send a test of the saved template; then back to the shipped one.
+    custom = os.path.join(SETTINGS["templates"], "custom", "bg", "order_paid.subject.mustache")
+    with open(custom) as handle:
+        kept = handle.read()
+    check(kept.startswith("{{% CONTENT_TYPE: TEXT}}\n") and "Платено: поръчка {{order.number}}" in kept,
+          f"the edit is kept as {kept!r}")
+    check(not os.path.exists(custom.replace("subject", "html")), "the unchanged HTML part was written too")
+    open_page(driver, "/templates/bg/order_paid")
+    set_text(driver, "test-to", "owner@romashka.example")
+    click(driver, "send-test")
+    check(notice(driver), f"no notice after sending a test: {alert_text(driver)}")
+    mail = newest_mail(wait_outbox(count + 3))
+    check(mail["to"].addresses[0].addr_spec == "owner@romashka.example" and mail["subject"] == expected,
+          f"the test mail: {mail['to']} {mail['subject']!r}")
+    step("the test mail reaches the address given, with the saved subject")
+    click(driver, "revert", confirm=True)
+    check(not os.path.exists(custom), "revert left the edited subject")
+    code, reply = send(message)
+    mail = newest_mail(wait_outbox(count + 4))
+    check(mail["subject"] != expected and "RM-10482" in mail["subject"], f"after revert the subject is {mail['subject']!r}")
+    step(f"reverted: the next mail has the shipped subject again ({mail['subject']!r})")
+
     # Automations: a due job is not sent while its automation is off; it goes once on.
     check_page(driver, "automations", "/automations")
     set_checkbox(driver, "marketing", True)
@@ -362,8 +385,10 @@ def owner_part(driver):
     step("switched on again (delay typed as „2 часа“): the next due cart reminder goes out")
 
     check_page(driver, "coupons", "/coupons")
+    csv_imports(driver)
     check_page(driver, "catalog", "/catalog?q=TEA")
     check_page(driver, "product", "/catalog/TEA-SEN-100")
+    check("TEA-GEN-100" in driver.find_element(By.ID, "related").text, "the product page does not show its related product")
 
     # The owner's language: Bulgarian, kept for the next sign-in.
     open_page(driver, "/notifications")
@@ -378,6 +403,41 @@ def owner_part(driver):
     check("for administrators" in driver.page_source and not driver.find_elements(By.ID, "queue-counts"),
           "the owner saw the queue")
     step("the owner's language is Bulgarian and kept; the queue is for administrators only")
+
+
+def csv_imports(driver):
+    """Codes and products imported from files, in chunks, with a progress bar and a report of bad rows."""
+    folder = tempfile.mkdtemp(prefix="poshta-console-csv")
+    codes = os.path.join(folder, "codes.csv")
+    with open(codes, "w") as handle:
+        handle.write("".join(f"SPRING-{number:04d}\n" for number in range(1200)))
+    open_page(driver, "/coupons")
+    Select(driver.find_element(By.ID, "pool-template")).select_by_value("order_paid")
+    driver.find_element(By.ID, "pool-file").send_keys(codes)
+    driver.find_element(By.CSS_SELECTOR, "#coupon-import button[type=submit]").click()
+    report = driver.find_element(By.CSS_SELECTOR, "#coupon-import output")
+    wait(driver, lambda d: report.text.strip() != "", 30)
+    check(report.text.strip().endswith(": 1200"), f"the coupon import reports {report.text!r}")
+    bar = driver.find_element(By.CSS_SELECTOR, "#coupon-import progress")
+    check(bar.get_attribute("value") == bar.get_attribute("max") == "1200", "the progress bar did not reach the end")
+    open_page(driver, "/coupons")
+    row = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#pools tbody tr") if r.text.startswith("order_paid")]
+    check(row and row[0].split()[1] == "1203", f"the pool row is {row}")
+    step("1,200 coupon codes imported in three chunks with a progress bar; the pool shows 1,203 left")
+
+    products = os.path.join(folder, "products.csv")
+    with open(products, "w") as handle:
+        handle.write("sku,price,currency,name_en,related\nNEW-1,5.00,BGN,New tea,TEA-SEN-100\nBAD-1,cheap,BGN,Bad tea,\n")
+    open_page(driver, "/catalog")
+    driver.find_element(By.ID, "catalog-file").send_keys(products)
+    driver.find_element(By.CSS_SELECTOR, "#catalog-import button[type=submit]").click()
+    report = driver.find_element(By.CSS_SELECTOR, "#catalog-import output")
+    wait(driver, lambda d: report.text.strip() != "", 30)
+    said = report.text
+    check(": 1" in said and "line 3:" in said, f"the catalog import reports {said!r}")
+    open_page(driver, "/catalog?q=new+tea")
+    check("NEW-1" in driver.find_element(By.ID, "products").text, "the imported product is not found by its name")
+    step(f"a catalog CSV imported: one product, the bad row reported ({said.splitlines()[-1]!r}); search finds it")
 
 
 def check_page_login(driver):

@@ -402,15 +402,26 @@ struct ConfigurationTests: ConfigurationParsing {
         }
     }
 
-    @Test("an admin API off loopback is allowed, with a warning naming the line")
+    @Test("the admin address off loopback needs tls = true (the console's passwords and cookies); with it, a warning naming the line")
     func adminOffLoopback() throws {
+        do {
+            _ = try parse("""
+                [admin]
+                address = "0.0.0.0:8025"
+                """)
+            Issue.record("plain HTTP off loopback was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("admin.address: 0.0.0.0:8025 is not a loopback address: beyond loopback the console and API need tls = true"), "\(error)")
+        }
         let configuration = try parse("""
             [admin]
             address = "0.0.0.0:8025"
+            tls = true
             """)
-        #expect(configuration.admin.host == "0.0.0.0")
+        #expect(configuration.admin.host == "0.0.0.0" && configuration.admin.tls)
+        #expect(configuration.usesTLS)
         #expect(configuration.warnings.count == 1)
-        #expect(configuration.warnings.first?.contains("admin.address: 0.0.0.0 is not a loopback address") == true)
+        #expect(configuration.warnings.first?.contains("admin.address: 0.0.0.0 is not a loopback address: the console and the admin API") == true)
     }
 
     @Test("rates are N per second, minute or hour")

@@ -37,11 +37,14 @@ struct TemplatePages {
         <form method="post" action="/templates/{{locale}}/{{key}}" id="template-form" data-preview="/templates/{{locale}}/{{key}}/preview">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <div class="field"><label for="subject">{{t.subject}}</label>
-        <textarea id="subject" name="subject" rows="2" spellcheck="true">{{subject}}</textarea></div>
+        <textarea id="subject" name="subject" rows="2" spellcheck="true">
+        {{subject}}</textarea></div>
         <div class="field"><label for="text">{{t.text_version}}</label>
-        <textarea id="text" name="text" rows="12" spellcheck="true">{{text}}</textarea></div>
+        <textarea id="text" name="text" rows="12" spellcheck="true">
+        {{text}}</textarea></div>
         <div class="field"><label for="html">{{t.html_version}}</label>
-        <textarea id="html" name="html" rows="18" spellcheck="false">{{html}}</textarea></div>
+        <textarea id="html" name="html" rows="18" spellcheck="false">
+        {{html}}</textarea></div>
         <div class="actions"><button type="submit" class="primary" id="save">{{t.save}}</button></div>
         </form>
         <section class="preview" aria-labelledby="preview-heading">
@@ -164,7 +167,8 @@ struct TemplatePages {
         var values: [String: Any] = [
             "key": key, "locale": locale, "localeName": Self.languageName(locale),
             "name": Self.name(of: key, locale: call.session.locale) ?? "", "edited": renderer.isEdited(key: key, locale: locale),
-            "subject": parts["subject"] ?? "", "text": parts["text"] ?? "", "html": parts["html"] ?? "", "testTo": testTo,
+            "subject": Self.forEditor(parts["subject"] ?? "", part: "subject"),
+            "text": Self.forEditor(parts["text"] ?? "", part: "text"), "html": parts["html"] ?? "", "testTo": testTo,
         ]
         if let rendered = try? await renderer.trial(key: key, locale: locale, parts: parts) {
             values["previewSubject"] = rendered.subject
@@ -177,13 +181,29 @@ struct TemplatePages {
         call.page("message", title: call.t("templates_title"), values: ["message": "There is no such template."], status: .notFound)
     }
 
-    /// The three parts as the form sent them, with the browser's CRLF line ends made LF again (as the files are).
+    /// The three parts as the form sent them, with the browser's CRLF line
+    /// ends made LF again (as the files are), and the subject and text
+    /// marked as plain text again (see `textPragma`).
     static func parts(_ form: ConsoleForm) -> [String: String] {
         var parts: [String: String] = [:]
         for part in TemplateRenderer.parts {
-            if let text = form[part] { parts[part] = text.replacingOccurrences(of: "\r\n", with: "\n") }
+            guard var text = form[part]?.replacingOccurrences(of: "\r\n", with: "\n") else { continue }
+            if part != "html" && !text.hasPrefix(textPragma) { text = textPragma + "\n" + text }
+            parts[part] = text
         }
         return parts
+    }
+
+    /// The first line of every subject and text template: it tells Mustache
+    /// not to escape HTML in them. The editor hides it (an owner has no use
+    /// for it, and without it "&" would arrive as "&amp;") and puts it back.
+    static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
+
+    /// A part as the editor shows it: without the plain-text pragma line.
+    static func forEditor(_ text: String, part: String) -> String {
+        guard part != "html", text.hasPrefix(textPragma) else { return text }
+        let rest = text.dropFirst(textPragma.count)
+        return String(rest.first == "\n" ? rest.dropFirst() : rest)
     }
 
     static func name(of key: String, locale: String) -> String? {

@@ -116,9 +116,10 @@ public struct PoshtaConfiguration: Sendable, Equatable {
             let error = root.context.error("\(key).tls", "submission without TLS: clients cannot authenticate until TLS is on")
             warnings.append(error.description)
         }
-        if !(admin.host.hasPrefix("127.") || admin.host == "::1") {
+        if !ConfigurationSyntax.isLoopback(admin.host) {
+            // Allowed only with TLS (AdminSection refuses it without): still worth a line.
             let error = root.context.error(
-                "admin.address", "\(admin.host) is not a loopback address: the admin API (the whole queue) is reachable from the network, guarded by the token alone, in clear text")
+                "admin.address", "\(admin.host) is not a loopback address: the console and the admin API (the whole queue) are reachable from the network, over TLS")
             warnings.append(error.description)
         }
         self.warnings = warnings
