@@ -271,6 +271,8 @@ let package = Package(
             dependencies: ["SMTPServer", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "AdminConsoleTests", dependencies: ["AdminConsole", "Automations"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "AccountsTests", dependencies: ["Accounts", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),

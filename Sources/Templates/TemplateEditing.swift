@@ -60,21 +60,38 @@ extension TemplateRenderer {
         let data: [String: Any]
         do { data = try sample(key) } catch { throw .init(part: nil, reason: error.description) }
         let rendered = try render(key, locale: locale, data: data, library: library, schema: schema)
-        // The shipped template is the yardstick: what it shows of the required data, an edit must show too.
+        // The shipped template is the yardstick: the required text fields it
+        // shows, an edit must show too. Each is given a value of its own (a
+        // marker), so that one showing up inside another (a name inside the
+        // address) does not hide that it was dropped.
         let shipped: MustacheLibrary
         do { shipped = try await Self.library(in: "\(directory)/\(locale)", locale: locale) } catch {
             throw .init(part: nil, reason: error.description)
         }
-        let original = try render(key, locale: locale, data: data, library: shipped, schema: schema)
-        let before = original.subject + original.text + original.html
-        let after = rendered.subject + rendered.text + rendered.html
-        for path in schema.required {
-            guard let value = TemplateSchema.value(at: path, in: data), let shown = Self.scalar(value),
-                before.contains(shown), !after.contains(shown)
-            else { continue }
-            throw .init(part: nil, reason: "the template no longer shows \(path) (\"\(shown)\" in the sample), which \(key) requires")
+        var marked = data
+        var markers: [(path: String, marker: String)] = []
+        for (index, path) in schema.required.enumerated() where TemplateSchema.value(at: path, in: data) is String {
+            let marker = "[[poshta-required-\(index)]]"
+            Self.set(marker, at: path.split(separator: ".").map(String.init), in: &marked)
+            markers.append((path, marker))
+        }
+        let before = try render(key, locale: locale, data: marked, library: shipped, schema: schema).all
+        let after = try render(key, locale: locale, data: marked, library: library, schema: schema).all
+        for (path, marker) in markers where before.contains(marker) && !after.contains(marker) {
+            throw .init(part: nil, reason: "the template no longer shows \(path), which \(key) requires (the shipped one does)")
         }
         return rendered
+    }
+
+    /// Sets a value at a dotted path of nested objects.
+    private static func set(_ value: String, at path: [String], in object: inout [String: Any]) {
+        guard let first = path.first else { return }
+        if path.count == 1 {
+            object[first] = value
+        } else if var inner = object[first] as? [String: Any] {
+            set(value, at: Array(path.dropFirst()), in: &inner)
+            object[first] = inner
+        }
     }
 
     /// Keeps the owner's edit: the parts that differ from the shipped
@@ -122,13 +139,6 @@ extension TemplateRenderer {
         return Rendered(subject: subject, text: try part("text"), html: try part("html"), locale: locale, kind: schema.kind)
     }
 
-    /// A string or a whole number as a template would print it.
-    private static func scalar(_ value: Any) -> String? {
-        if let text = value as? String { return text.count >= 2 ? text : nil }
-        if let number = value as? Int { return String(number) }
-        return nil
-    }
-
     private static func read(_ path: String) -> String? {
         FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
     }
@@ -142,6 +152,11 @@ extension TemplateRenderer {
         default: "\(error)"
         }
     }
+}
+
+extension TemplateRenderer.Rendered {
+    /// Subject, text and HTML together, to look for what they show.
+    var all: String { subject + "\n" + text + "\n" + html }
 }
 
 /// Why an edited template is refused: the part and line when the parser

@@ -113,6 +113,31 @@ struct QueueAdministrationTests {
         #expect(try await spool.claimDue(now: now + 1, limit: 100).map(\.envelope.queueID) == [ids[0], ids[1]])
     }
 
+    @Test("activity per bucket: arrivals and each attempt's outcome fall in the minute they happened, older ones nowhere")
+    func activity() async throws {
+        let folder = try TemporaryDirectory()
+        let (spool, ids) = try await filledSpool(folder)
+        defer { spool.close() }
+        let now = Date().timeIntervalSince1970
+        _ = try await spool.claimDue(now: now + 1, limit: 100)
+        try await spool.record(
+            [
+                RecipientOutcome(queueID: ids[1], position: 0, state: .delivered, reply: "250 ok"),
+                RecipientOutcome(queueID: ids[1], position: 1, state: .deferred, notBefore: now + 600, reply: "451 later"),
+                RecipientOutcome(queueID: ids[2], position: 0, state: .bounced, reply: "550 no such user"),
+            ], now: now - 90)
+        let hour = try await spool.inspector.activity(now: now, bucket: 60, buckets: 60)
+        #expect(hour.received.count == 60 && hour.bucket == 60)
+        // Whole minutes: the last bucket holds now. Arrivals: one 60 s ago (bucket 58), one now (59); two hours ago is outside.
+        #expect(hour.received.reduce(0, +) == 2 && hour.received[59] >= 1)
+        #expect(hour.delivered.reduce(0, +) == 1 && hour.deferred.reduce(0, +) == 1 && hour.bounced.reduce(0, +) == 1)
+        let minute = try #require(hour.delivered.firstIndex(of: 1))
+        #expect((57...58).contains(minute) && hour.deferred[minute] == 1 && hour.bounced[minute] == 1)
+        #expect(hour.start.truncatingRemainder(dividingBy: 60) == 0 && hour.start + 3600 > now && hour.start + 3540 <= now)
+        let day = try await spool.inspector.activity(now: now, bucket: 900, buckets: 96)
+        #expect(day.received.reduce(0, +) == 3 && day.delivered.reduce(0, +) == 1)
+    }
+
     @Test("a read-only inspector sees the same queue, stats and bytes without the daemon")
     func readOnly() async throws {
         let folder = try TemporaryDirectory()

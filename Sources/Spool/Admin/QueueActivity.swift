@@ -16,9 +16,11 @@ public struct QueueActivity: Codable, Sendable, Hashable {
 }
 
 extension QueueInspector {
-    /// `buckets` buckets of `bucket` seconds, the last ending at `now`.
+    /// `buckets` buckets of `bucket` seconds aligned on the clock (whole
+    /// minutes, whole quarter hours), the last one holding `now`.
     public func activity(now: Double, bucket: Double, buckets: Int) async throws -> QueueActivity {
-        let start = (now - bucket * Double(buckets)).rounded(.down)
+        let end = ((now / bucket).rounded(.down) + 1) * bucket
+        let start = end - bucket * Double(buckets)
         return try await reader.read { db in
             var activity = QueueActivity(
                 start: start, bucket: bucket, received: Array(repeating: 0, count: buckets),
