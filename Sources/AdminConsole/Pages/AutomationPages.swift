@@ -136,7 +136,7 @@ struct AutomationPages {
         return "\(delay.value) \(delay.value == 1 ? word.one : word.many)"
     }
 
-    /// "10 %, a new code, valid 14 days" in the user's words (figures and code prefix as configured).
+    /// "10 % · a new code each time (CART-…) · valid 14 days", in the user's words.
     static func describe(_ policy: CouponPolicy, _ call: ConsoleCall) -> String {
         var parts: [String] = []
         switch policy.value {
@@ -144,8 +144,11 @@ struct AutomationPages {
         case .fixed(let amount, let currency)?: parts.append("\(amount.formatted()) \(currency)")
         case nil: break
         }
-        parts.append(policy.source == .pool ? call.t("pools") : "\(policy.prefix)…")
-        if let days = policy.validityDays { parts.append("\(days) d") }
+        switch policy.source {
+        case .pool: parts.append(call.t("coupon_from_list"))
+        case .generate: parts.append(call.t("coupon_new_code") + (policy.prefix.isEmpty ? "" : " (\(policy.prefix)…)"))
+        }
+        if let days = policy.validityDays { parts.append(call.t("valid_days").replacingOccurrences(of: "%d", with: String(days))) }
         return parts.joined(separator: " · ")
     }
 }

@@ -33,7 +33,7 @@ struct CouponPages {
         </div>
         <section class="card"><h2>{{t.rules}}</h2>
         <div class="table-wrap"><table id="coupon-rules"><thead><tr><th scope="col">{{t.template}}</th><th scope="col">{{t.coupon}}</th></tr></thead>
-        <tbody>{{#rules}}<tr><td class="mono">{{key}}</td><td>{{rule}}</td></tr>{{/rules}}</tbody></table></div>
+        <tbody>{{#rules}}<tr><td>{{name}} <span class="mono tag">{{key}}</span></td><td>{{rule}}</td></tr>{{/rules}}</tbody></table></div>
         </section>
         <section class="card"><h2>{{t.latest_handouts}}</h2>
         <div class="table-wrap"><table id="handouts"><thead><tr><th scope="col">{{t.code}}</th><th scope="col">{{t.template}}</th><th scope="col">{{t.recipient}}</th><th scope="col">{{t.when}}</th></tr></thead>
@@ -51,7 +51,10 @@ struct CouponPages {
                 "pools": try await store.couponPools().map { ["template": $0.template, "left": $0.left, "handedOut": $0.handedOut] },
                 "keys": mail.templateSet.current.keys.map { ["key": $0] },
                 "rules": mail.couponPolicies.sorted { $0.key < $1.key }.map { key, policy -> [String: Any] in
-                    ["key": key, "rule": AutomationPages.describe(policy, call)]
+                    [
+                        "key": key, "name": TemplatePages.name(of: key, locale: call.session.locale) ?? key,
+                        "rule": AutomationPages.describe(policy, call),
+                    ]
                 },
                 "handOuts": try await store.handOuts(limit: 20).map { coupon -> [String: Any] in
                     [
