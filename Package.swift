@@ -283,7 +283,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore", "Automations", "DKIM"],
+            dependencies: ["PoshtaApp", "PoshtaTestSupport", "Spool", "MIME", "SMTPProtocol", "ShopStore", "Automations", "DKIM", "Accounts"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -43,27 +43,23 @@ public final class UserDatabase: Sendable {
     }
 
     /// True when the user exists and the password matches.
+    public func verify(name: String, password: String) async -> Bool {
+        await authenticated(name: name, password: password) != nil
+    }
+
+    /// The user's console role when the user exists, has a role and the
+    /// password matches; nil otherwise.
+    public func verifyConsole(name: String, password: String) async -> UserRecord.Role? {
+        await authenticated(name: name, password: password)?.role
+    }
+
+    /// The user when it exists and the password matches.
     ///
     /// Runs scrypt on a dedicated thread (DispatchQueue), never on the calling
     /// task's thread: Swift concurrency runs on the network event loops here.
     /// An unknown user still costs one scrypt (against a fixed dummy hash) so
     /// timing does not reveal which names exist.
-    public func verify(name: String, password: String) async -> Bool {
-        await workers.run { [self] in
-            refreshIfDue()
-            let (record, dummy) = state.withLock { ($0.users[name], $0.dummy) }
-            guard let record else {
-                _ = dummy.verify(password)
-                return false
-            }
-            return record.hash.verify(password)
-        }
-    }
-
-    /// The user's console role when the user exists, has a role and the
-    /// password matches; nil otherwise. Costs one scrypt whatever the name,
-    /// as `verify` does, so that a sign-in page does not reveal which names exist.
-    public func verifyConsole(name: String, password: String) async -> UserRecord.Role? {
+    private func authenticated(name: String, password: String) async -> UserRecord? {
         await workers.run { [self] in
             refreshIfDue()
             let (record, dummy) = state.withLock { ($0.users[name], $0.dummy) }
@@ -71,7 +67,7 @@ public final class UserDatabase: Sendable {
                 _ = dummy.verify(password)
                 return nil
             }
-            return record.hash.verify(password) ? record.role : nil
+            return record.hash.verify(password) ? record : nil
         }
     }
 

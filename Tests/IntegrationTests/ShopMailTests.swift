@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import PoshtaTestSupport
 import SMTPProtocol
@@ -19,14 +20,17 @@ struct ShopMailTests {
     }
 
     /// A daemon with the shipped templates, a generated order_paid coupon and a small tea catalog.
-    static func shopDaemon(extra: String = "", shop: String = "") async throws -> TestDaemon {
+    static func shopDaemon(
+        extra: String = "", shop: String = "", templates: String = repository + "/conf/templates",
+        users: [TestUsersFile.User] = [], roles: [String: UserRecord.Role] = [:]
+    ) async throws -> TestDaemon {
         let daemon = try await TestDaemon(
             configuration: """
                 [shop]
                 name = "Чаена къща Ромашка"
                 from = "shop@romashka.example"
                 currency = "BGN"
-                templates = "\(Self.repository)/conf/templates"
+                templates = "\(templates)"
                 \(shop)
 
                 [coupons.order_paid]
@@ -35,7 +39,7 @@ struct ShopMailTests {
                 prefix = "PAID-"
                 validity_days = 14
                 \(extra)
-                """)
+                """, users: users, roles: roles)
         // The catalog: the order's tea has two related products assigned, the rest choose by category.
         let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
         try await store.upsert([

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import PoshtaTestSupport
 import ShopStore
@@ -25,14 +26,8 @@ struct ConsoleBrowserTests {
         let copy = try TemporaryDirectory(prefix: "poshta-console-templates")
         let templates = copy.path + "/templates"
         try FileManager.default.copyItem(atPath: repository + "/conf/templates", toPath: templates)
-        let daemon = try await TestDaemon(
-            configuration: """
-                [shop]
-                name = "Чаена къща Ромашка"
-                from = "shop@romashka.example"
-                currency = "BGN"
-                default_locale = "en"
-                templates = "\(templates)"
+        let daemon = try await ShopMailTests.shopDaemon(
+            extra: """
 
                 [marketing]
                 enabled = false
@@ -46,14 +41,9 @@ struct ConsoleBrowserTests {
                 validity_days = 14
                 \(extra)
                 """,
-            users: [(owner.name, owner.password, []), (admin.name, admin.password, [])],
+            templates: templates, users: [(owner.name, owner.password, []), (admin.name, admin.password, [])],
             roles: [owner.name: .owner, admin.name: .admin])
         let store = try SQLiteShopStore(path: daemon.daemon.configuration.shop.store)
-        try await store.upsert([
-            Product(sku: "TEA-SEN-100", names: ["bg": "Сенча", "en": "Sencha"], price: 18.9, currency: "BGN", categories: ["Чай"], related: ["TEA-GEN-100"]),
-            Product(sku: "TEA-GEN-100", names: ["bg": "Генмайча", "en": "Genmaicha"], price: 16.5, currency: "BGN", categories: ["Чай"]),
-            Product(sku: "CUP-MAT", names: ["bg": "Купа за мача", "en": "Matcha bowl"], price: 39, currency: "BGN", categories: ["Керамика"]),
-        ])
         _ = try await store.importCoupons(["TEA-AAA1", "TEA-AAA2", "TEA-AAA3"], for: "order_paid")
         return (daemon, templates, copy)
     }
