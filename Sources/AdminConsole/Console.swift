@@ -124,7 +124,7 @@ public struct Console: Sendable {
         if role == .admin && current != .admin {
             return call.page(
                 "message", title: call.t("nav_queue"),
-                values: ["message": "This page is for administrators (role admin in the users file)."],
+                values: ["message": call.t("admin_only")],
                 status: HTTPResponse.Status.forbidden)
         }
         return try await handler(call)

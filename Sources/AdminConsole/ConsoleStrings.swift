@@ -120,8 +120,8 @@ enum ConsoleStrings {
         "state_deferred": "Deferred",
         "state_active": "Being delivered",
         "state_hold": "On hold",
-        "last_hour": "Last hour, per minute",
-        "last_day": "Last 24 hours, per 15 minutes",
+        "last_hour": "Last hour: mail per minute",
+        "last_day": "Last 24 hours: mail per minute (15-minute averages)",
         "received": "Received",
         "delivered": "Delivered",
         "deferred": "Deferred",
@@ -151,5 +151,9 @@ enum ConsoleStrings {
         "raw_text": "Raw message",
         "no_message": "This message is not in the queue.",
         "back_to_list": "Back to the list",
+        // Refusals
+        "admin_only": "This page is for administrators (users with the role admin).",
+        "shop_not_set_up": "The shop's mail is not set up on this server ([shop] in poshta.toml), so there is nothing to show here.",
+        "no_template": "There is no such template.",
     ]
 }

@@ -103,7 +103,7 @@ struct NotificationPages {
     static func unavailable(_ call: ConsoleCall) -> Response {
         call.page(
             "message", title: "Poshta",
-            values: ["message": "The shop's mail is not set up on this server ([shop] in poshta.toml), so there is nothing to switch here."],
+            values: ["message": call.t("shop_not_set_up")],
             status: .notFound)
     }
 }

@@ -178,7 +178,7 @@ struct TemplatePages {
     }
 
     private func notFound(_ call: ConsoleCall) -> Response {
-        call.page("message", title: call.t("templates_title"), values: ["message": "There is no such template."], status: .notFound)
+        call.page("message", title: call.t("templates_title"), values: ["message": call.t("no_template")], status: .notFound)
     }
 
     /// The three parts as the form sent them, with the browser's CRLF line
