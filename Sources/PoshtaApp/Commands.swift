@@ -75,7 +75,13 @@ public enum Commands {
                     certificatePath: configuration.tls.certificate, hostname: configuration.server.hostname)
             }
             do {
-                _ = try UsersFile.read(path: configuration.auth.usersFile)
+                let console = try UsersFile.read(path: configuration.auth.usersFile).compactMap { user in
+                    user.role.map { "\(user.name) (\($0.rawValue))" }
+                }
+                print(
+                    "console users: "
+                        + (console.isEmpty
+                            ? "none (add one with `poshta user add NAME --role owner|admin`)" : console.joined(separator: ", ")))
             } catch {
                 warnings.append("\(error) (the daemon keeps the last good users until it is fixed)")
             }
@@ -159,7 +165,7 @@ extension PoshtaConfiguration {
             "limits: max_message_size=\(limits.maxMessageSize) max_recipients=\(limits.maxRecipients) max_connections=\(limits.maxConnections) idle_timeout=\(limits.idleTimeout) max_errors=\(limits.maxErrors)"
         )
         lines.append("delivery: route=\(delivery.route.rawValue)\(delivery.suspended ? " (suspended)" : "")")
-        lines.append("admin: \(admin.address)")
+        lines.append("admin: \(admin.tls ? "https" : "http")://\(admin.address)/ (web console; API under /v1)")
         lines += marketingSummary
         lines.append(
             "dkim: " + (dkim.keys.isEmpty

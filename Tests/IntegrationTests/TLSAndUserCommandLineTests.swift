@@ -149,4 +149,46 @@ struct TLSAndUserCommandLineTests {
         #expect(!loggedPassword, "the daemon logged a password")
         #expect(!printedHash, "a poshta command printed a hash")
     }
+
+    @Test("user add --role: the role is kept in the file, listed, named by check-config, and lets the user sign in to the console of the real daemon")
+    func consoleRole() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = DaemonConfiguration(spool: directory.path + "/spool")
+        configuration.extra = ""
+        let file = try configuration.write(in: directory)
+        let passwordFile = try directory.write("Чай-и-мед 7\n", to: "maria.password")
+        func poshta(_ arguments: String...) async throws -> ExternalProcess.Result {
+            try await ExternalProcess.run(Self.binary, arguments + ["--config", file])
+        }
+        let added = try await poshta("user", "add", "maria", "--role", "owner", "--password-file", passwordFile)
+        #expect(added.status == 0 && added.output.contains("added user \"maria\" (console: owner)"), "\(added.output)\(added.error)")
+        #expect(try await poshta("user", "add", "ivan", "--role", "root", "--password-file", passwordFile).status != 0)
+        #expect(try await poshta("user", "add", "shop", "--password-file", passwordFile).status == 0)
+        #expect(try await poshta("user", "list").output == "maria\t\towner\nshop\n")
+        let stored = try String(contentsOfFile: directory.path + "/users", encoding: .utf8)
+        #expect(stored.contains("\nmaria:$scrypt$") && stored.contains("::owner\n"))
+        let checked = try await poshta("check-config")
+        #expect(checked.output.contains("console users: maria (owner)\n"), "\(checked.output)")
+        #expect(checked.output.contains("admin: http://127.0.0.1:0/ (web console; API under /v1)"), "\(checked.output)")
+
+        // Sign in as a browser would: the form's token and its cookie, then the session cookie.
+        let daemon = try DaemonProcess(configurationFile: file, logFile: directory.path + "/poshta.log")
+        let url = try #require(try await daemon.waitForAdminURL(), "no admin line:\n\(daemon.log)")
+        let jar = directory.path + "/cookies"
+        let form = try await ExternalProcess.run("curl", ["-s", "-S", "-c", jar, "--max-time", "20", url + "/login"])
+        let token = try #require(form.output.firstMatch(of: /name="csrf" value="([A-Za-z0-9_-]+)"/)?.1)
+        let signIn = try await ExternalProcess.run(
+            "curl", [
+                "-s", "-S", "-b", jar, "-c", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--max-time", "20",
+                "--data-urlencode", "csrf=\(token)", "--data-urlencode", "name=maria", "--data-urlencode", "password=Чай-и-мед 7",
+                url + "/login",
+            ])
+        #expect(signIn.output == "303 \(url)/", "\(signIn.output) \(signIn.error)")
+        let page = try await ExternalProcess.run("curl", ["-s", "-S", "-b", jar, "-L", "--max-time", "20", url + "/"])
+        #expect(page.output.contains("id=\"notifications-form\"") || page.output.contains("nothing to show here"), "\(page.output.prefix(500))")
+        #expect(page.output.contains("maria"))
+        #expect(daemon.log.contains("console: maria (owner) signed in from 127.0.0.1"), "\(daemon.log)")
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
 }
