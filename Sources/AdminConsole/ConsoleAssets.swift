@@ -32,7 +32,8 @@ enum ConsoleAssets {
         .switch.master{font-size:1.05rem;padding:.4rem 0}
         .switch.sub{margin:.4rem 0 0 1.9rem}
         p.when{margin:.15rem 0 0 1.9rem;color:#57606a;font-size:.92rem}
-        .field{display:flex;flex-direction:column;gap:.2rem;margin:.6rem 0}
+        .field{display:flex;flex-direction:column;gap:.2rem;margin:.6rem 0;min-width:0;max-width:100%}
+        .field select{max-width:100%;min-width:0}
         .field label{font-weight:600}
         .row{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end}
         input[type=text],input[type=email],input[type=password],input[type=search],select,textarea{font:inherit;padding:.4rem .5rem;border:1px solid #afb8c1;border-radius:6px;max-width:100%;background:#fff}

@@ -102,6 +102,7 @@ public enum Commands {
         var switches = configuration.notifications.switches
         var origin = "from [notifications]: the store has none yet"
         var marketing: AutomationOwnerSettings?
+        var coupons: CouponOwnerSettings?
         let path = configuration.shop.store
         if FileManager.default.fileExists(atPath: path) {
             do {
@@ -111,6 +112,7 @@ public enum Commands {
                     origin = "from the store \(path), where the console and PUT /v1/notifications change them; [notifications] is only a new store's"
                 }
                 marketing = try await store.automationOwnerSettings()
+                coupons = try await store.couponOwnerSettings()
             } catch {
                 origin = "from [notifications]; the store \(path) cannot be read: \(error)"
             }
@@ -126,6 +128,12 @@ public enum Commands {
             copy.marketing = marketing.applied(to: configuration.marketing)
             lines.append("marketing in force (the owner's changes in the store \(path) over [marketing]):")
             lines += copy.marketingSummary.map { "  " + $0 }
+        }
+        if let coupons, !coupons.rules.isEmpty {
+            let changed = coupons.rules.sorted { $0.key < $1.key }.map { key, rule in
+                rule.policy == nil ? "\(key)=none" : "\(key)=\(rule.source)"
+            }
+            lines.append("coupons changed by the owner (the store \(path), over [coupons]): \(changed.joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
     }

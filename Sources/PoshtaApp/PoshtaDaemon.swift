@@ -87,10 +87,11 @@ public final class PoshtaDaemon: Sendable {
         do {
             switches = ShopSwitches(
                 try await initialSwitches(settings.notifications, store: store, logger: logger),
-                automations: try await ownerAutomations(settings.automations, store: store))
+                automations: try await ownerAutomations(settings.automations, store: store),
+                coupons: try await store.couponOwnerSettings()?.applied(to: settings.coupons) ?? settings.coupons)
         } catch {
             spool.close()
-            throw StartupError("cannot read the notification switches from \(configuration.shop.store): \(error)")
+            throw StartupError("cannot read the owner's settings (notifications, automations, coupons) from \(configuration.shop.store): \(error)")
         }
         let transformer = ShopMessageTransformer(
             templates: templates, store: store, settings: settings, logger: logger, suppression: suppression,

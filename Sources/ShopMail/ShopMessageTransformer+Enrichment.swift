@@ -21,8 +21,8 @@ extension ShopMessageTransformer {
         } catch {
             throw Self.reject(error.description)
         }
-        if let key = request.couponKey, settings.coupons[key] == nil {
-            throw Self.reject("X-Shop-Blocks: coupon=\(key) has no [coupons.\(key)] section in the configuration")
+        if let key = request.couponKey, switches.coupons[key] == nil {
+            throw Self.reject("X-Shop-Blocks: coupon=\(key) has no coupon rule ([coupons.\(key)] in the configuration, or the console)")
         }
         // The message's own text: the first HTML and text leaves that are not attachments.
         let leaves = parsed.root.leaves.filter { $0.contentDisposition?.type.lowercased() != "attachment" }

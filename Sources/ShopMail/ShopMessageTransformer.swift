@@ -31,8 +31,14 @@ public struct ShopMessageTransformer: MessageTransformer {
     /// The daemon's templates, which the console edits.
     public var templateSet: TemplateSet { templates }
 
-    /// The coupon each template key carries (`[coupons.KEY]`).
-    public var couponPolicies: [String: CouponPolicy] { settings.coupons }
+    /// The coupon each template key carries now (`[coupons.KEY]`, with the owner's changes).
+    public var couponPolicies: [String: CouponPolicy] { switches.coupons }
+
+    /// The coupons as `[coupons.KEY]` configures them, under the owner's changes.
+    public var configuredCoupons: [String: CouponPolicy] { settings.coupons }
+
+    /// The shop's currency (`[shop] currency`), for an amount that names none.
+    public var shopCurrency: String { renderer.shop.currency }
 
     /// The shop's store, when it has one (the console reads coupons and the catalog from it).
     public var shopStore: (any ShopStore)? { store }
@@ -41,7 +47,7 @@ public struct ShopMessageTransformer: MessageTransformer {
         templates: TemplateSet, store: (any ShopStore)?, settings: ShopMailSettings, logger: Logger,
         suppression: SuppressionList? = nil, switches: ShopSwitches? = nil
     ) {
-        self.switches = switches ?? ShopSwitches(settings.notifications, automations: settings.automations)
+        self.switches = switches ?? ShopSwitches(settings.notifications, automations: settings.automations, coupons: settings.coupons)
         self.templates = templates
         self.store = store
         self.suppression = suppression ?? store.map { SuppressionList(store: $0) }
@@ -281,9 +287,9 @@ public struct ShopMessageTransformer: MessageTransformer {
         return card
     }
 
-    /// The coupon `[coupons.KEY]` gives the recipient, if any.
+    /// The coupon the key carries for the recipient, if any.
     func couponRequest(_ key: String, recipient: String) -> MailFacts.CouponRequest? {
-        guard let policy = settings.coupons[key], !recipient.isEmpty else { return nil }
+        guard let policy = switches.coupons[key], !recipient.isEmpty else { return nil }
         return MailFacts.CouponRequest(policy: policy, template: key, email: recipient)
     }
 

@@ -118,7 +118,7 @@ struct ShopEnrichmentTests {
     @Test("bad enrichment requests are refused with 554 5.6.0 naming the problem; nothing is spooled", arguments: [
         ("X-Shop-Blocks: sparkles\r\n", "unknown block \"sparkles\""),
         ("X-Shop-Blocks: related\r\n", "related needs the order"),
-        ("X-Shop-Blocks: coupon=nope\r\n", "no [coupons.nope] section"),
+        ("X-Shop-Blocks: coupon=nope\r\n", "coupon=nope has no coupon rule ([coupons.nope] in the configuration"),
         ("X-Shop-Layout: fancy\r\n", "\"fancy\" is not a layout"),
         ("X-Shop-Blocks: bestsellers\r\nContent-Type: image/png\r\n", "no text/plain or text/html part"),
     ])

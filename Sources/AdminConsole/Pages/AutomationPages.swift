@@ -32,7 +32,7 @@ struct AutomationPages {
         <input type="text" id="d-{{key}}" name="delay_{{key}}" value="{{delay}}" size="12" aria-describedby="hint-{{key}}"></div>
         <p class="when" id="hint-{{key}}">{{t.delay_hint}}</p>
         </div>
-        <p>{{t.coupon}}: {{coupon}}</p>
+        <p>{{t.coupon}}: {{coupon}} · <a href="/coupons?key={{key}}#rule-form">{{t.edit}}</a></p>
         <dl class="figures" aria-label="{{t.figures_30_days}}">
         <div><dt>{{t.scheduled}}</dt><dd>{{scheduled}}</dd></div>
         <div><dt>{{t.sent}}</dt><dd>{{sent}}</dd></div>
@@ -104,7 +104,7 @@ struct AutomationPages {
                     "key": automation.rawValue, "name": description?.name ?? automation.rawValue,
                     "when": description?.when ?? automation.rule, "on": !settings.disabled.contains(automation),
                     "delay": Self.spelled(settings.delay(automation), locale: locale),
-                    "coupon": coupons[automation.rawValue].map { Self.describe($0, call) } ?? call.t("no_coupon"),
+                    "coupon": coupons[automation.rawValue].map { Self.describe($0, call.strings) } ?? call.t("no_coupon"),
                     "scheduled": figures.scheduled, "sent": figures.sent, "cancelled": figures.cancelled,
                     "converted": figures.converted,
                 ]
@@ -136,8 +136,9 @@ struct AutomationPages {
         return "\(delay.value) \(delay.value == 1 ? word.one : word.many)"
     }
 
-    /// "10 % · a new code each time (CART-…) · valid 14 days", in the user's words.
-    static func describe(_ policy: CouponPolicy, _ call: ConsoleCall) -> String {
+    /// "10 % · a new code each time (CART-…) · valid 14 days", in the words of `strings`.
+    static func describe(_ policy: CouponPolicy, _ strings: [String: String]) -> String {
+        func t(_ key: String) -> String { strings[key] ?? key }
         var parts: [String] = []
         switch policy.value {
         case .percent(let percent)?: parts.append("\(percent.formatted()) %")
@@ -145,10 +146,10 @@ struct AutomationPages {
         case nil: break
         }
         switch policy.source {
-        case .pool: parts.append(call.t("coupon_from_list"))
-        case .generate: parts.append(call.t("coupon_new_code") + (policy.prefix.isEmpty ? "" : " (\(policy.prefix)…)"))
+        case .pool: parts.append(t("coupon_from_list"))
+        case .generate: parts.append(t("coupon_new_code") + (policy.prefix.isEmpty ? "" : " (\(policy.prefix)…)"))
         }
-        if let days = policy.validityDays { parts.append(call.t("valid_days").replacingOccurrences(of: "%d", with: String(days))) }
+        if let days = policy.validityDays { parts.append(t("valid_days").replacingOccurrences(of: "%d", with: String(days))) }
         return parts.joined(separator: " · ")
     }
 }

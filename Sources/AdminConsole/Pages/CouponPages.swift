@@ -32,8 +32,28 @@ struct CouponPages {
         </section>
         </div>
         <section class="card"><h2>{{t.rules}}</h2>
-        <div class="table-wrap"><table id="coupon-rules"><thead><tr><th scope="col">{{t.template}}</th><th scope="col">{{t.coupon}}</th></tr></thead>
-        <tbody>{{#rules}}<tr><td>{{name}} <span class="mono tag">{{key}}</span></td><td>{{rule}}</td></tr>{{/rules}}</tbody></table></div>
+        <div class="table-wrap"><table id="coupon-rules"><thead><tr><th scope="col">{{t.template}}</th><th scope="col">{{t.coupon}}</th><th scope="col">{{t.edit}}</th></tr></thead>
+        <tbody>{{#rules}}<tr><td>{{name}} <span class="mono tag">{{key}}</span></td><td>{{rule}}</td><td><a href="/coupons?key={{key}}#rule-form">{{t.edit}}</a></td></tr>{{/rules}}</tbody></table></div>
+        </section>
+        <section class="card" id="rule-form"><h2>{{t.coupon_rule_title}}</h2>
+        <form method="post" action="/coupons/rule" id="coupon-rule">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="row">
+        <div class="field"><label for="rule-key">{{t.template}}</label>
+        <select id="rule-key" name="key">{{#ruleKeys}}<option value="{{key}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/ruleKeys}}</select></div>
+        <div class="field"><label for="rule-source">{{t.coupon_kind}}</label>
+        <select id="rule-source" name="source">{{#sources}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sources}}</select></div>
+        </div>
+        <div class="row">
+        <div class="field"><label for="rule-percent">{{t.percent}}</label><input type="text" inputmode="decimal" id="rule-percent" name="percent" value="{{form.percent}}" size="6"></div>
+        <div class="field"><label for="rule-amount">{{t.amount}}</label><input type="text" inputmode="decimal" id="rule-amount" name="amount" value="{{form.amount}}" size="8"></div>
+        <div class="field"><label for="rule-prefix">{{t.prefix}}</label><input type="text" id="rule-prefix" name="prefix" value="{{form.prefix}}" size="10"></div>
+        <div class="field"><label for="rule-days">{{t.validity}}</label><input type="text" inputmode="numeric" id="rule-days" name="validity_days" value="{{form.validity_days}}" size="5"></div>
+        </div>
+        <div class="switch"><input type="checkbox" id="rule-when-empty" name="when_pool_empty" value="generate"{{#form.generate}} checked{{/form.generate}}>
+        <label for="rule-when-empty">{{t.generate_when_empty}}</label></div>
+        <div class="actions"><button type="submit" class="primary" id="save-rule">{{t.save}}</button></div>
+        </form>
         </section>
         <section class="card"><h2>{{t.latest_handouts}}</h2>
         <div class="table-wrap"><table id="handouts"><thead><tr><th scope="col">{{t.code}}</th><th scope="col">{{t.template}}</th><th scope="col">{{t.recipient}}</th><th scope="col">{{t.when}}</th></tr></thead>
@@ -47,23 +67,32 @@ struct CouponPages {
     func register(on router: Router<PoshtaRequestContext>) {
         console.get("/coupons", on: router) { call in
             guard let mail = console.submission?.mail, let store = console.store else { return NotificationPages.unavailable(call) }
-            let values: [String: Any] = [
-                "pools": try await store.couponPools().map { ["template": $0.template, "left": $0.left, "handedOut": $0.handedOut] },
-                "keys": mail.templateSet.current.keys.map { ["key": $0] },
-                "rules": mail.couponPolicies.sorted { $0.key < $1.key }.map { key, policy -> [String: Any] in
-                    [
-                        "key": key, "name": TemplatePages.name(of: key, locale: call.session.locale) ?? key,
-                        "rule": AutomationPages.describe(policy, call),
-                    ]
-                },
-                "handOuts": try await store.handOuts(limit: 20).map { coupon -> [String: Any] in
-                    [
-                        "code": coupon.code, "template": coupon.template, "recipient": coupon.issuedTo ?? "",
-                        "when": coupon.issuedAt.map(QueuePages.time) ?? "",
-                    ]
-                },
-            ]
-            return call.page("coupons", title: call.t("coupons_title"), values: values)
+            let key = call.query["key"].flatMap { mail.templateSet.current.schema($0) != nil ? $0 : nil }
+            let form = Self.fields(key.flatMap { mail.couponPolicies[$0] })
+            return call.page("coupons", title: call.t("coupons_title"), values: try await values(call, store: store, key: key, form: form))
+        }
+        console.post("/coupons/rule", on: router) { call in
+            guard let mail = console.submission?.mail, let store = console.store else { return NotificationPages.unavailable(call) }
+            guard let key = call.form["key"], mail.templateSet.current.schema(key) != nil else {
+                return call.page("message", title: call.t("coupons_title"), values: ["message": call.t("no_template")], status: .badRequest)
+            }
+            let policy: CouponPolicy?
+            do {
+                policy = try Self.policy(call.form, currency: mail.shopCurrency)
+            } catch {
+                var form = call.form.values.compactMapValues(\.first) as [String: Any]
+                form["generate"] = call.form["when_pool_empty"] == "generate"
+                return call.page(
+                    "coupons", title: call.t("coupons_title"), values: try await values(call, store: store, key: key, form: form),
+                    error: "\(error)", status: .unprocessableContent)
+            }
+            var owner = try await store.couponOwnerSettings() ?? CouponOwnerSettings()
+            owner.rules[key] = CouponOwnerSettings.Rule(policy)
+            try await store.saveCouponOwnerSettings(owner, now: Date.now.timeIntervalSince1970)
+            mail.switches.setCoupons(owner.applied(to: mail.configuredCoupons))
+            console.logger.notice(
+                "console: \(call.session.user) set the coupon of \(key): \(policy.map { AutomationPages.describe($0, ConsoleStrings.english) } ?? "none")")
+            return call.done("/coupons", notice: "saved")
         }
         console.post("/coupons/import", on: router) { call in
             guard let mail = console.submission?.mail, let store = console.store else {
@@ -85,5 +114,68 @@ struct CouponPages {
                 return call.json(["imported": added, "bad": [String]()])
             }
         }
+    }
+
+    /// The page: pools, the import form, the rules (with the form for one key), the latest hand-outs.
+    private func values(_ call: ConsoleCall, store: any ShopStore, key: String?, form: [String: Any]) async throws -> [String: Any] {
+        guard let mail = console.submission?.mail else { return [:] }
+        let keys = mail.templateSet.current.keys
+        let name = { (key: String) in TemplatePages.name(of: key, locale: call.session.locale) ?? key }
+        let source = form["source"] as? String ?? "none"
+        return [
+            "pools": try await store.couponPools().map { ["template": $0.template, "left": $0.left, "handedOut": $0.handedOut] },
+            "keys": keys.map { ["key": $0] },
+            "rules": mail.couponPolicies.sorted { $0.key < $1.key }.map { key, policy -> [String: Any] in
+                ["key": key, "name": name(key), "rule": AutomationPages.describe(policy, call.strings)]
+            },
+            "ruleKeys": keys.map { candidate -> [String: Any] in
+                ["key": candidate, "label": "\(name(candidate)) (\(candidate))", "selected": candidate == key]
+            },
+            "sources": [("none", "no_coupon"), ("generate", "coupon_new_code"), ("pool", "coupon_from_list")].map { value, label in
+                ["value": value, "label": call.t(label), "selected": value == source] as [String: Any]
+            },
+            "form": form,
+            "handOuts": try await store.handOuts(limit: 20).map { coupon -> [String: Any] in
+                [
+                    "code": coupon.code, "template": coupon.template, "recipient": coupon.issuedTo ?? "",
+                    "when": coupon.issuedAt.map(QueuePages.time) ?? "",
+                ]
+            },
+        ]
+    }
+
+    /// A rule's fields as the form shows them.
+    static func fields(_ policy: CouponPolicy?) -> [String: Any] {
+        var fields: [String: Any] = [
+            "source": policy?.source.rawValue ?? "none", "prefix": policy?.prefix ?? "",
+            "validity_days": policy?.validityDays.map(String.init) ?? "", "generate": policy?.generateWhenPoolEmpty ?? false,
+        ]
+        switch policy?.value {
+        case .percent(let percent)?: fields["percent"] = percent.formatted(.number.grouping(.never))
+        case .fixed(let amount, _)?: fields["amount"] = amount.formatted(.number.grouping(.never))
+        case nil: break
+        }
+        return fields
+    }
+
+    /// The rule the form describes, checked as `[coupons.KEY]` is; nil for "no coupon".
+    static func policy(_ form: ConsoleForm, currency: String) throws -> CouponPolicy? {
+        guard let source = CouponPolicy.Source(rawValue: form["source"] ?? "none") else { return nil }
+        func number(_ name: String) throws -> Double? {
+            let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+            guard !text.isEmpty else { return nil }
+            guard let value = Double(text), value.isFinite else {
+                throw CouponPolicyError(field: name, reason: "\"\(text)\" is not a number")
+            }
+            return value
+        }
+        let days = try number("validity_days")
+        if let days, days != days.rounded() {
+            throw CouponPolicyError(field: "validity_days", reason: "\(days) is not a whole number of days")
+        }
+        let prefix = (form["prefix"] ?? "").trimmingCharacters(in: .whitespaces)
+        return try CouponPolicy(
+            checking: source, percent: try number("percent"), amount: try number("amount"), currency: currency, prefix: prefix,
+            validityDays: days.map { Int($0) }, whenPoolEmpty: form["when_pool_empty"] == "generate" ? "generate" : "none")
     }
 }
