@@ -60,6 +60,7 @@ let package = Package(
         .target(
             name: "Accounts",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -273,7 +274,9 @@ let package = Package(
         .testTarget(
             name: "AdminConsoleTests", dependencies: ["AdminConsole", "Automations"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AccountsTests", dependencies: ["Accounts", "PoshtaTestSupport"], swiftSettings: swiftSettings),
+            name: "AccountsTests",
+            dependencies: ["Accounts", "PoshtaTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "PoshtaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "PoshtaTestSupport"], swiftSettings: swiftSettings),

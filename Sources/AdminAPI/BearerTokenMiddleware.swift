@@ -13,10 +13,7 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        let path = request.uri.path
-        guard path.hasPrefix("/v1/") || path == "/v1" || path == "/metrics" else {
-            return try await next(request, context)
-        }
+        guard Self.isAPI(request.uri.path) else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
         let scheme = "bearer "
         if header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme,
@@ -32,5 +29,13 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = AdminResponse.error(.unauthorized, reason)
         response.headers[.wwwAuthenticate] = "Bearer realm=\"poshta\""
         return response
+    }
+
+    /// Whether the path is the API's, decided as the router decides: by its
+    /// first non-empty segment, so that `//v1/queue` or `/metrics/` (which
+    /// the router serves as `/v1/queue` and `/metrics`) need the token too.
+    static func isAPI(_ path: String) -> Bool {
+        let first = path.split(separator: "/", omittingEmptySubsequences: true).first
+        return first == "v1" || first == "metrics"
     }
 }

@@ -1,5 +1,6 @@
 import Intake
 import Logging
+import Accounts
 import NIOCore
 import NIOSSL
 import SMTPProtocol

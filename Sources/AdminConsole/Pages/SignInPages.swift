@@ -37,7 +37,8 @@ struct SignInPages {
         router.post("/login") { request, context in
             var request = request
             let form = ConsoleForm(String(buffer: try await request.collectBody(upTo: 64 << 10)))
-            let address = context.clientAddress
+            // Counted as SMTP AUTH counts: the IPv4 address, or the IPv6 /64.
+            let address = ThrottleKey.key(for: context.remoteAddress)
             let expected = request.cookies[Console.signInCookie]?.value ?? ""
             guard !expected.isEmpty, ConsoleSessions.sameToken(form["csrf"] ?? "", expected) else {
                 return console.refusedForm(request, context, locale: nil)
@@ -61,7 +62,10 @@ struct SignInPages {
                     return loginPage(request, name: name, error: strings["throttled"], status: .tooManyRequests)
                 }
             }
-            console.settings.throttle.recordSuccess(address: address)
+            // No recordSuccess: one good sign-in must not wipe the failures
+            // counted against this address (someone with one password could
+            // otherwise guess another's between their own sign-ins); they
+            // expire with the throttle's window.
             let locale = await savedLocale(of: name)
             let id = console.sessions.start(user: name, role: role, locale: locale)
             console.logger.notice("console: \(name) (\(role.rawValue)) signed in from \(address)")

@@ -50,6 +50,11 @@ struct AdminAPITests {
             #expect(error?["error"]?.contains(sentence) == true, "\(refused.body)")
             let metrics = try await curl(running.url + "/metrics", token: token)
             #expect(metrics.status == 401)
+            // The router serves these as /v1/queue and /metrics: they need the token just the same.
+            for path in ["//v1/queue", "/v1//queue", "//metrics", "/metrics/", "/v1/"] {
+                let sneaked = try await curl(running.url + path, token: token)
+                #expect(sneaked.status == 401, "\(path): \(sneaked.status) \(sneaked.body.prefix(200))")
+            }
         }
         let listed = try await curl(running.url + "/v1/queue", token: running.token)
         #expect(listed.status == 200)

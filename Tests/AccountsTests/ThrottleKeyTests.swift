@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
 
-@testable import SMTPServer
+import Accounts
 
 @Suite("AUTH throttle keys")
 struct ThrottleKeyTests {

@@ -1,10 +1,11 @@
-import NIOCore
+public import NIOCore
 
 /// The name the AUTH throttle counts failures under: the IPv4 address, or
 /// the /64 prefix of an IPv6 address — one IPv6 client usually holds a whole
-/// /64 and could otherwise walk through it to dodge the cool-down.
-enum ThrottleKey {
-    static func key(for address: SocketAddress?) -> String {
+/// /64 and could otherwise walk through it to dodge the cool-down. The SMTP
+/// listeners and the console's sign-in both count under it.
+public enum ThrottleKey {
+    public static func key(for address: SocketAddress?) -> String {
         guard let address else { return "unknown" }
         switch address {
         case .v6(let v6):
