@@ -116,28 +116,46 @@ enum ConsoleAssets {
               var lines = text.split(/\\r?\\n/);
               var hasHeader = form.hasAttribute("data-header");
               var header = hasHeader ? lines.shift() : null;
-              var rows = lines;
-              while (rows.length && rows[rows.length - 1].trim() === "") { rows.pop(); }
-              var chunk = 500, done = 0, imported = 0, bad = [];
-              bar.max = rows.length || 1; bar.value = 0; bar.hidden = false;
+              var firstLine = hasHeader ? 2 : 1;
+              while (lines.length && lines[lines.length - 1].trim() === "") { lines.pop(); }
+              // Records, not lines: a quoted CSV field may hold a line break, and a
+              // chunk must not end inside it. Each record keeps its line in the file.
+              var records = [], open = false;
+              lines.forEach(function (line, index) {
+                if (hasHeader && open) { records[records.length - 1].text += "\\n" + line; }
+                else { records.push({ text: line, line: firstLine + index }); }
+                if (hasHeader && (line.split("\\"").length - 1) % 2 === 1) { open = !open; }
+              });
+              var done = 0, imported = 0, bad = [];
+              bar.max = records.length || 1; bar.value = 0; bar.hidden = false;
+              report.textContent = "";
+              function fail(message) { report.textContent = message; }
               function next() {
-                if (done >= rows.length) {
+                if (done >= records.length) {
                   report.textContent = form.getAttribute("data-imported") + ": " + imported +
                     (bad.length ? "\\n" + form.getAttribute("data-bad-rows") + ":\\n" + bad.join("\\n") : "");
                   return;
                 }
-                var part = rows.slice(done, done + chunk);
+                // About 200 kB of text a request, and at most 500 records.
+                var part = [], size = 0;
+                while (done + part.length < records.length && part.length < 500 && size < 200000) {
+                  var record = records[done + part.length];
+                  part.push(record); size += record.text.length;
+                }
                 var body = new URLSearchParams(new FormData(form));
                 body.delete("file");
-                body.set("csv", (hasHeader ? [header] : []).concat(part).join("\\n"));
-                body.set("first_line", String(done + (hasHeader ? 2 : 1)));
+                body.set("csv", (hasHeader ? [header] : []).concat(part.map(function (r) { return r.text; })).join("\\n"));
+                body.set("first_line", String(part[0].line));
                 fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
-                  .then(function (response) { return response.json(); })
+                  .then(function (response) {
+                    return response.json().catch(function () { return { error: response.status + " " + response.statusText }; });
+                  })
                   .then(function (answer) {
-                    if (answer.error) { report.textContent = answer.error; return; }
+                    if (answer.error) { fail(answer.error); return; }
                     imported += answer.imported; bad = bad.concat(answer.bad || []);
                     done += part.length; bar.value = done; next();
-                  });
+                  })
+                  .catch(function (error) { fail(String(error)); });
               }
               next();
             });

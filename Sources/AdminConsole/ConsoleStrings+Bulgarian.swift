@@ -100,6 +100,10 @@ extension ConsoleStrings {
         "bad_rows": "Неимпортирани редове",
         "imported": "Импортирани",
         "nothing_found": "Нищо не е намерено.",
+        "product_name": "Име",
+        "price": "Цена",
+        "stock": "Наличност",
+        "received_from": "Получено от",
         // Queue
         "queue_title": "Опашка",
         "queue_lead": "Писма, които чакат да бъдат доставени, и какво е станало с тях.",

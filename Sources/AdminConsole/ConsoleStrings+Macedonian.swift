@@ -100,6 +100,10 @@ extension ConsoleStrings {
         "bad_rows": "Неувезени редови",
         "imported": "Увезени",
         "nothing_found": "Ништо не е пронајдено.",
+        "product_name": "Име",
+        "price": "Цена",
+        "stock": "Залиха",
+        "received_from": "Примено од",
         // Queue
         "queue_title": "Редица",
         "queue_lead": "Пораки што чекаат да бидат доставени и што се случило со нив.",

@@ -119,6 +119,10 @@ enum ConsoleStrings {
         "bad_rows": "Rows not imported",
         "imported": "Imported",
         "nothing_found": "Nothing found.",
+        "product_name": "Name",
+        "price": "Price",
+        "stock": "In stock",
+        "received_from": "Received from",
         // Queue
         "queue_title": "Queue",
         "queue_lead": "Mail waiting to be delivered, and what happened to it.",

@@ -70,6 +70,7 @@ struct ConsoleView: Sendable {
         <div class="account">
         <form method="post" action="/language" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="back" value="{{path}}">
         <label for="language">{{t.language}}</label>
         <select id="language" name="locale">{{#languages}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/languages}}</select>
         <button type="submit" id="language-change">{{t.change}}</button>
@@ -114,7 +115,7 @@ struct ConsoleFrame: Sendable {
 
     var values: [String: Any] {
         var values: [String: Any] = [
-            "lang": locale, "t": strings, "shop": shopName, "csrf": csrfToken,
+            "lang": locale, "t": strings, "shop": shopName, "csrf": csrfToken, "path": currentPath,
         ]
         if let user {
             values["signedIn"] = true

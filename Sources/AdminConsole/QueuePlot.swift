@@ -36,7 +36,8 @@ struct QueuePlot {
             Series(label: labels.bounced, color: Self.colors.bounced, values: perMinute(activity.bounced)),
         ]
         start = Date(timeIntervalSince1970: activity.start)
-        end = Date(timeIntervalSince1970: activity.start + activity.bucket * Double(activity.received.count))
+        // The last bucket is still filling: the axis ends now, not at its end.
+        end = min(Date(), Date(timeIntervalSince1970: activity.start + activity.bucket * Double(activity.received.count)))
     }
 
     /// The `<svg>` element, with a `<title>` for screen readers.

@@ -75,20 +75,23 @@ public struct CouponPool: Sendable, Hashable {
 /// comments and blank lines skipped. A code is ASCII without spaces or
 /// commas, at most 64 characters.
 public enum CouponCodeList {
-    /// The codes, or the first bad line (numbered from `firstLine`).
-    public static func read(_ text: String, firstLine: Int = 1) -> Result<[String], CatalogFile.RowError> {
+    /// The good codes, and every bad line (numbered from `firstLine`, 1 to 10 million).
+    public static func read(_ text: String, firstLine: Int = 1) -> (codes: [String], errors: [CatalogFile.RowError]) {
+        let first = min(max(firstLine, 1), 10_000_000)
         var codes: [String] = []
+        var errors: [CatalogFile.RowError] = []
         for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let code = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if code.isEmpty || code.hasPrefix("#") { continue }
             guard code.count <= 64, code.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "," }) else {
-                return .failure(
+                errors.append(
                     CatalogFile.RowError(
-                        line: firstLine + offset,
+                        line: first + offset,
                         reason: "\"\(code.prefix(70))\" is not a code (ASCII, no spaces or commas, at most 64 characters)"))
+                continue
             }
             codes.append(code)
         }
-        return .success(codes)
+        return (codes, errors)
     }
 }

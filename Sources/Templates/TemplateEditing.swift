@@ -47,6 +47,7 @@ extension TemplateRenderer {
         }
         for part in Self.parts {
             guard let text = parts[part] else { continue }
+            try Self.checkStructure(text, part: part)
             do {
                 library.register(try MustacheTemplate(string: text), named: "\(key).\(part)")
             } catch let error as MustacheTemplate.ParserError {
@@ -81,6 +82,52 @@ extension TemplateRenderer {
             throw .init(part: nil, reason: "the template no longer shows \(path), which \(key) requires (the shipped one does)")
         }
         return rendered
+    }
+
+    /// Sections may nest this deep in an edit (the shipped templates need 4):
+    /// each level can multiply the work by a list's length.
+    static let maximumNesting = 8
+
+    /// What the parser accepts but must not come from an editor: including
+    /// a template that is not one of the shared pieces (`layout.*`,
+    /// `partials/*`) — an email including itself or another email could
+    /// recurse until the daemon's stack runs out — and sections nested
+    /// deeper than `maximumNesting`; and other delimiters, which would hide
+    /// tags from this check.
+    static func checkStructure(_ text: String, part: String) throws(TemplateEditError) {
+        var depth = 0
+        var line = 1
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            line += rest[..<open.lowerBound].filter(\.isNewline).count
+            rest = rest[open.upperBound...]
+            let tag = rest.prefix { $0 != "}" }
+            let body = tag.drop { $0 == " " }
+            switch body.first {
+            case "#", "^", "$":
+                depth += 1
+            case "<":
+                depth += 1
+                fallthrough
+            case ">":
+                let name = body.dropFirst().trimmingCharacters(in: .whitespaces)
+                guard name.hasPrefix("partials/") || name.hasPrefix("layout.") else {
+                    throw TemplateEditError(
+                        part: part, line: line,
+                        reason: "{{\(body.first!) \(name)}} includes another template; an email may include only layout.* and partials/*")
+                }
+            case "/":
+                depth -= 1
+            case "=":
+                // New delimiters would hide the tags from this check.
+                throw TemplateEditError(part: part, line: line, reason: "{{= … =}} (other delimiters) is not allowed in an edit")
+            default:
+                break
+            }
+            if depth > maximumNesting {
+                throw TemplateEditError(part: part, line: line, reason: "sections nest more than \(maximumNesting) deep")
+            }
+        }
     }
 
     /// Sets a value at a dotted path of nested objects.

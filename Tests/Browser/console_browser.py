@@ -392,15 +392,15 @@ def owner_part(driver):
     step("the cart reminder's coupon set to 15 % for 7 days (a 150 % coupon refused with the field and the reason)")
     open_page(driver, "/automations")
     set_checkbox(driver, "a-abandoned_cart", True)
-    set_text(driver, "d-abandoned_cart", "2 часа")
+    set_text(driver, "d-abandoned_cart", "3 часа")
     click(driver, "save")
-    check(api("/v1/automations/settings")["automations"]["abandoned_cart"]["delay"] == "2h", "the delay did not read back")
+    check(api("/v1/automations/settings")["automations"]["abandoned_cart"]["delay"] == "3h", "the delay did not read back")
     api("/v1/events", "POST", stale_cart("petar@example.bg", "c-2"))
     mail = newest_mail(wait_outbox(count + 1))
     check(mail["to"] == "petar@example.bg", f"the reminder went to {mail['to']}")
     text = mail.get_body(("plain",)).get_content()
     check("-15%" in text and "SPRING-" in text, "the reminder does not carry the owner's 15 % coupon")
-    step("switched on again (delay typed as „2 часа“): the next due cart reminder goes out, with the owner's 15 % SPRING- coupon")
+    step("switched on again (delay typed as „3 часа“): the next due cart reminder goes out, with the owner's 15 % SPRING- coupon")
 
     check_page(driver, "coupons", "/coupons")
     csv_imports(driver)
@@ -429,34 +429,40 @@ def csv_imports(driver):
     folder = tempfile.mkdtemp(prefix="poshta-console-csv")
     codes = os.path.join(folder, "codes.csv")
     with open(codes, "w") as handle:
-        handle.write("".join(f"SPRING-{number:04d}\n" for number in range(1200)))
+        # 1,200 good codes and, on line 601, one that is not a code.
+        lines = [f"SPRING-{number:04d}" for number in range(1200)]
+        lines.insert(600, "not a code")
+        handle.write("\n".join(lines) + "\n")
     open_page(driver, "/coupons")
     Select(driver.find_element(By.ID, "pool-template")).select_by_value("order_paid")
     driver.find_element(By.ID, "pool-file").send_keys(codes)
     driver.find_element(By.CSS_SELECTOR, "#coupon-import button[type=submit]").click()
     report = driver.find_element(By.CSS_SELECTOR, "#coupon-import output")
     wait(driver, lambda d: report.text.strip() != "", 30)
-    check(report.text.strip().endswith(": 1200"), f"the coupon import reports {report.text!r}")
+    said = report.text
+    check(said.splitlines()[0].endswith(": 1200") and "line 601: \"not a code\" is not a code" in said,
+          f"the coupon import reports {said!r}")
     bar = driver.find_element(By.CSS_SELECTOR, "#coupon-import progress")
-    check(bar.get_attribute("value") == bar.get_attribute("max") == "1200", "the progress bar did not reach the end")
+    check(bar.get_attribute("value") == bar.get_attribute("max") == "1201", "the progress bar did not reach the end")
     open_page(driver, "/coupons")
     row = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#pools tbody tr") if r.text.startswith("order_paid")]
     check(row and row[0].split()[1] == "1203", f"the pool row is {row}")
-    step("1,200 coupon codes imported in three chunks with a progress bar; the pool shows 1,203 left")
+    step("1,200 coupon codes imported in three chunks with a progress bar, the bad line 601 reported; the pool shows 1,203 left")
 
     products = os.path.join(folder, "products.csv")
     with open(products, "w") as handle:
-        handle.write("sku,price,currency,name_en,related\nNEW-1,5.00,BGN,New tea,TEA-SEN-100\nBAD-1,cheap,BGN,Bad tea,\n")
+        handle.write("sku,price,currency,name_en,related\nNEW-1,5.00,BGN,New tea,TEA-SEN-100\n"
+                     "NEW-2,6.00,BGN,\"Tea, with a line\nbreak\",\nBAD-1,cheap,BGN,Bad tea,\n")
     open_page(driver, "/catalog")
     driver.find_element(By.ID, "catalog-file").send_keys(products)
     driver.find_element(By.CSS_SELECTOR, "#catalog-import button[type=submit]").click()
     report = driver.find_element(By.CSS_SELECTOR, "#catalog-import output")
     wait(driver, lambda d: report.text.strip() != "", 30)
     said = report.text
-    check(": 1" in said and "line 3:" in said, f"the catalog import reports {said!r}")
+    check(said.splitlines()[0].endswith(": 2") and "line 5: sku BAD-1" in said, f"the catalog import reports {said!r}")
     open_page(driver, "/catalog?q=new+tea")
     check("NEW-1" in driver.find_element(By.ID, "products").text, "the imported product is not found by its name")
-    step(f"a catalog CSV imported: one product, the bad row reported ({said.splitlines()[-1]!r}); search finds it")
+    step(f"a catalog CSV imported: two products (one name with a line break), the bad row reported ({said.splitlines()[-1]!r}); search finds it")
 
 
 def check_page_login(driver):
@@ -483,7 +489,7 @@ def queue_part(driver):
     open_page(driver, "/queue/messages")
     driver.find_element(By.ID, "select-" + first).click()
     click(driver, "action-hold", confirm=True)
-    check("1" in notice(driver), f"after hold: {notice(driver)!r}")
+    check(notice(driver).startswith("Done: 1 recipient"), f"after hold: {notice(driver)!r}")
     states = {m["id"]: m["recipients"][0]["state"] for m in api("/v1/queue")["messages"]}
     check(states[first] == "hold" and list(states.values()).count("hold") == 1, f"after hold: {states}")
     step(f"{first} put on hold from the list (confirmed), the other message untouched")

@@ -41,6 +41,32 @@ struct TemplateEditingTests {
         withExtendedLifetime(folder) {}
     }
 
+    @Test("an edit may not include an email (itself: endless recursion) nor nest sections more than 8 deep; the shared pieces are fine")
+    func structure() async throws {
+        let (folder, path) = try Self.copy()
+        let renderer = try await TemplateRenderer(directory: path, shop: ShippedTemplatesTests.shop)
+        let shipped = Self.parts(renderer, "order_paid", "en")
+        for (html, sentence) in [
+            ("<p>\n{{> order_paid.html}}</p>", "html, line 2: {{> order_paid.html}} includes another template"),
+            ("{{<order_shipped.html}}{{/order_shipped.html}}", "html, line 1: {{< order_shipped.html}} includes another template"),
+            ("{{=<% %>=}}<%> order_paid.html%>", "{{= … =}} (other delimiters) is not allowed"),
+            (String(repeating: "{{#order}}", count: 9) + String(repeating: "{{/order}}", count: 9), "sections nest more than 8 deep"),
+        ] {
+            var parts = shipped
+            parts["html"] = html
+            do {
+                _ = try await renderer.trial(key: "order_paid", locale: "en", parts: parts)
+                Issue.record("accepted: \(html)")
+            } catch {
+                #expect(error.description.contains(sentence), "\(error)")
+            }
+        }
+        var parts = shipped
+        parts["html"] = (parts["html"] ?? "") + "{{> partials/button.html}}"
+        _ = try await renderer.trial(key: "order_paid", locale: "en", parts: parts)
+        withExtendedLifetime(folder) {}
+    }
+
     @Test("an edit that no longer shows a required field (the customer's name) is refused, naming it")
     func droppedField() async throws {
         let (folder, path) = try Self.copy()

@@ -65,7 +65,10 @@ struct AutomationPages {
             var entries: [String: Any] = [:]
             for automation in Automation.allCases {
                 var entry: [String: Any] = ["enabled": on.contains(automation.rawValue)]
-                if let delay = call.form["delay_\(automation.rawValue)"]?.trimmingCharacters(in: .whitespaces), !delay.isEmpty {
+                // Only a changed delay is the owner's: an unchanged one keeps following [marketing].
+                if let delay = call.form["delay_\(automation.rawValue)"]?.trimmingCharacters(in: .whitespaces), !delay.isEmpty,
+                    AutomationDelay(parsing: delay) != mail.switches.automations.delay(automation)
+                {
                     entry["delay"] = delay
                 }
                 entries[automation.rawValue] = entry

@@ -18,8 +18,8 @@ struct CatalogPages {
         <button type="submit">{{t.search}}</button>
         </form>
         {{#searched}}
-        <div class="table-wrap"><table id="products"><thead><tr><th scope="col">SKU</th><th scope="col">{{t.template}}</th><th scope="col">€</th><th scope="col">#</th></tr></thead>
-        <tbody>{{#products}}<tr><td class="mono"><a href="/catalog/{{sku}}">{{sku}}</a></td><td>{{name}}</td><td>{{price}}</td><td>{{stock}}</td></tr>{{/products}}</tbody></table></div>
+        <div class="table-wrap"><table id="products"><thead><tr><th scope="col">SKU</th><th scope="col">{{t.product_name}}</th><th scope="col">{{t.price}}</th><th scope="col">{{t.stock}}</th></tr></thead>
+        <tbody>{{#products}}<tr><td class="mono"><a href="/catalog/{{skuPath}}">{{sku}}</a></td><td>{{name}}</td><td>{{price}}</td><td>{{stock}}</td></tr>{{/products}}</tbody></table></div>
         {{^products}}<p>{{t.nothing_found}}</p>{{/products}}
         {{/searched}}
         <section class="card"><h2>{{t.import_products}}</h2>
@@ -37,11 +37,11 @@ struct CatalogPages {
         <h1>{{name}}</h1>
         <p class="mono">{{sku}}</p>
         <dl class="figures card">
-        <div><dt>€</dt><dd>{{price}}</dd></div><div><dt>#</dt><dd>{{stock}}</dd></div>
+        <div><dt>{{t.price}}</dt><dd>{{price}}</dd></div><div><dt>{{t.stock}}</dt><dd>{{stock}}</dd></div>
         {{#url}}<div><dt>URL</dt><dd><a href="{{url}}">{{url}}</a></dd></div>{{/url}}
         </dl>
         <section class="card"><h2>{{t.related}}</h2>
-        <div class="table-wrap"><table id="related"><tbody>{{#related}}<tr><td class="mono"><a href="/catalog/{{sku}}">{{sku}}</a></td><td>{{name}}</td><td>{{price}}</td></tr>{{/related}}</tbody></table></div>
+        <div class="table-wrap"><table id="related"><tbody>{{#related}}<tr><td class="mono"><a href="/catalog/{{skuPath}}">{{sku}}</a></td><td>{{name}}</td><td>{{price}}</td></tr>{{/related}}</tbody></table></div>
         {{^related}}<p>{{t.nothing_found}}</p>{{/related}}
         </section>
         <p><a href="/catalog">{{t.catalog_title}}</a></p>
@@ -64,13 +64,14 @@ struct CatalogPages {
                 return call.page("message", title: call.t("catalog_title"), values: ["message": call.t("nothing_found")], status: .notFound)
             }
             var values = row(product, locale: call.session.locale)
-            values["url"] = product.url ?? ""
+            // Only a web address becomes a link (not javascript: or data:).
+            values["url"] = product.url.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil } ?? ""
             values["related"] = try await store.relatedProducts(forOrder: [product.sku]).map { row($0, locale: call.session.locale) }
             return call.page("product", title: product.sku, values: values)
         }
         console.post("/catalog/import", on: router) { call in
             guard let store = console.store else { return call.json(["error": "the shop's store is not set up"], status: .notFound) }
-            let firstLine = call.form["first_line"].flatMap(Int.init) ?? 2
+            let firstLine = min(max(call.form["first_line"].flatMap(Int.init) ?? 2, 2), 10_000_000)
             let (products, errors) = CatalogFile.read(call.form["csv"] ?? "", format: .csv)
             guard products.count + errors.count <= CouponPages.maximumRows else {
                 return call.json(["error": "at most \(CouponPages.maximumRows) rows at a time"], status: .contentTooLarge)
@@ -85,7 +86,7 @@ struct CatalogPages {
 
     private func row(_ product: Product, locale: String) -> [String: Any] {
         [
-            "sku": product.sku, "name": product.names[locale] ?? product.names["en"] ?? product.names.values.sorted().first ?? "",
+            "sku": product.sku, "skuPath": ConsoleCall.pathSegment(product.sku), "name": product.names[locale] ?? product.names["en"] ?? product.names.values.sorted().first ?? "",
             "price": "\(product.price.formatted(.number.precision(.fractionLength(2)))) \(product.currency)",
             "stock": product.stock.map(String.init) ?? "—",
         ]

@@ -102,17 +102,14 @@ struct CouponPages {
                 return call.json(["error": "choose the email the codes are for"], status: .badRequest)
             }
             let firstLine = call.form["first_line"].flatMap(Int.init) ?? 1
-            switch CouponCodeList.read(call.form["csv"] ?? "", firstLine: firstLine) {
-            case .failure(let error):
-                return call.json(["imported": 0, "bad": [error.description]])
-            case .success(let codes):
-                guard codes.count <= Self.maximumRows else {
-                    return call.json(["error": "at most \(Self.maximumRows) codes at a time"], status: .contentTooLarge)
-                }
-                let added = try await store.importCoupons(codes, for: template)
-                console.logger.notice("console: \(call.session.user) imported \(added) coupon code(s) for \(template)")
-                return call.json(["imported": added, "bad": [String]()])
+            // The good codes go in; the bad lines are reported, each with its line in the file.
+            let (codes, errors) = CouponCodeList.read(call.form["csv"] ?? "", firstLine: firstLine)
+            guard codes.count + errors.count <= Self.maximumRows else {
+                return call.json(["error": "at most \(Self.maximumRows) codes at a time"], status: .contentTooLarge)
             }
+            let added = try await store.importCoupons(codes, for: template)
+            console.logger.notice("console: \(call.session.user) imported \(added) coupon code(s) for \(template), \(errors.count) bad line(s)")
+            return call.json(["imported": added, "bad": errors.map(\.description)])
         }
     }
 
@@ -160,7 +157,11 @@ struct CouponPages {
 
     /// The rule the form describes, checked as `[coupons.KEY]` is; nil for "no coupon".
     static func policy(_ form: ConsoleForm, currency: String) throws -> CouponPolicy? {
-        guard let source = CouponPolicy.Source(rawValue: form["source"] ?? "none") else { return nil }
+        let kind = form["source"] ?? "none"
+        if kind == "none" { return nil }
+        guard let source = CouponPolicy.Source(rawValue: kind) else {
+            throw CouponPolicyError(field: "source", reason: "\"\(kind)\" is not a kind of coupon; none, generate or pool")
+        }
         func number(_ name: String) throws -> Double? {
             let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
             guard !text.isEmpty else { return nil }
@@ -170,8 +171,8 @@ struct CouponPages {
             return value
         }
         let days = try number("validity_days")
-        if let days, days != days.rounded() {
-            throw CouponPolicyError(field: "validity_days", reason: "\(days) is not a whole number of days")
+        if let days, days != days.rounded() || !(1...36_500).contains(days) {
+            throw CouponPolicyError(field: "validity_days", reason: "\(days.formatted()) is not a whole number of days from 1 to 36500")
         }
         let prefix = (form["prefix"] ?? "").trimmingCharacters(in: .whitespaces)
         return try CouponPolicy(

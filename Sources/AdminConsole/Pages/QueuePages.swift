@@ -30,7 +30,7 @@ struct QueuePages {
         <div class="grid">
         <section><h2>{{t.top_destinations}}</h2>
         <div class="table-wrap"><table><thead><tr><th scope="col">{{t.domain}}</th><th scope="col">{{t.recipients}}</th><th scope="col">{{t.deferred}}</th></tr></thead>
-        <tbody>{{#destinations}}<tr><td><a href="/queue/messages?domain={{domain}}">{{domain}}</a></td><td>{{recipients}}</td><td>{{deferred}}</td></tr>{{/destinations}}</tbody></table></div>
+        <tbody>{{#destinations}}<tr><td><a href="/queue/messages?domain={{domainQuery}}">{{domain}}</a></td><td>{{recipients}}</td><td>{{deferred}}</td></tr>{{/destinations}}</tbody></table></div>
         </section>
         <section><h2>{{t.latest_deferrals}}</h2>
         <div class="table-wrap"><table><thead><tr><th scope="col">{{t.when}}</th><th scope="col">{{t.recipient}}</th><th scope="col">{{t.reason}}</th></tr></thead>
@@ -87,7 +87,7 @@ struct QueuePages {
         <section class="card"><h2>{{t.envelope}}</h2>
         <dl class="figures">
         <div><dt>{{t.arrived}}</dt><dd>{{arrived}}</dd></div><div><dt>{{t.size}}</dt><dd>{{size}}</dd></div>
-        <div><dt>{{t.sender}}</dt><dd>{{sender}}</dd></div>{{#client}}<div><dt>Client</dt><dd>{{client}}</dd></div>{{/client}}
+        <div><dt>{{t.sender}}</dt><dd>{{sender}}</dd></div>{{#client}}<div><dt>{{t.received_from}}</dt><dd>{{client}}</dd></div>{{/client}}
         {{#tags}}<div><dt>{{name}}</dt><dd>{{value}}</dd></div>{{/tags}}
         </dl></section>
         <section class="card"><h2>{{t.attempts}}</h2>
@@ -121,7 +121,12 @@ struct QueuePages {
                 "legend": QueuePlot(title: "", activity: hour, labels: labels).series.map { ["label": $0.label, "color": $0.color] },
                 "hourPlot": QueuePlot(title: call.t("last_hour"), activity: hour, labels: labels).svg,
                 "dayPlot": QueuePlot(title: call.t("last_day"), activity: day, labels: labels).svg,
-                "destinations": stats.destinations.map { ["domain": $0.domain, "recipients": $0.recipients, "deferred": $0.deferred] },
+                "destinations": stats.destinations.map { destination -> [String: Any] in
+                    [
+                        "domain": destination.domain, "domainQuery": ConsoleCall.queryValue(destination.domain),
+                        "recipients": destination.recipients, "deferred": destination.deferred,
+                    ]
+                },
                 "errors": stats.latestErrors.map { error -> [String: Any] in
                     [
                         "time": Self.time(error.time), "id": error.id, "recipient": error.recipient, "state": error.state.rawValue,
@@ -144,7 +149,8 @@ struct QueuePages {
                 filter, limit: Self.pageSize, now: Date.now.timeIntervalSince1970)
             var values: [String: Any] = query
             values["total"] = listing.total
-            values["back"] = call.request.uri.description
+            // Back to this search after an action, without the notice of an earlier one.
+            values["back"] = "/queue/messages?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleCall.queryValue($0.value))" }.joined(separator: "&")
             values["states"] = RecipientState.pending.map { state -> [String: Any] in
                 ["state": state.rawValue, "label": call.t("state_\(state.rawValue)"), "selected": query["state"] == state.rawValue]
             }

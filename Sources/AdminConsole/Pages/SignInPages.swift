@@ -86,8 +86,11 @@ struct SignInPages {
             console.sessions.setLocale(locale, for: call.sessionID)
             try await console.store?.saveOwnerSetting(
                 Self.localeSetting(call.session.user), json: "\"\(locale)\"", now: Date.now.timeIntervalSince1970)
-            let back = call.request.headers[.referer].flatMap { URL(string: $0)?.path } ?? "/"
-            return .redirect(to: back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/")
+            // Back to the page the menu was on: a path of this console, nothing else.
+            let back = call.form["back"] ?? "/"
+            let plain = back.hasPrefix("/") && !back.hasPrefix("//")
+                && back.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/-_.".unicodeScalars.contains($0)) }
+            return .redirect(to: plain ? back : "/")
         }
     }
 

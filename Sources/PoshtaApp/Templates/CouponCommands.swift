@@ -12,12 +12,11 @@ public enum CouponCommands {
             Commands.printError("poshta coupon import: cannot read \(file) as UTF-8 text")
             return 1
         }
-        let codes: [String]
-        switch CouponCodeList.read(text) {
-        case .success(let list):
-            codes = list
-        case .failure(let error):
-            Commands.printError("\(file): \(error); nothing imported")
+        let (codes, errors) = CouponCodeList.read(text)
+        guard errors.isEmpty else {
+            for error in errors.prefix(20) { Commands.printError("\(file): \(error)") }
+            if errors.count > 20 { Commands.printError("\(file): … and \(errors.count - 20) more bad lines") }
+            Commands.printError("\(file): nothing imported")
             return 1
         }
         do {
