@@ -268,10 +268,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SMTPServerTests",
-            dependencies: ["SMTPServer", .product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: swiftSettings),
-        .testTarget(
             name: "AdminConsoleTests", dependencies: ["AdminConsole", "Automations"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AccountsTests",

@@ -76,6 +76,12 @@ enum ConsoleAssets {
           var button = event.target.closest("[data-confirm]");
           if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
         });
+        // A menu whose choice shows another page (the coupon form of another email).
+        document.querySelectorAll("select[data-reload]").forEach(function (menu) {
+          menu.addEventListener("change", function () {
+            window.location = menu.getAttribute("data-reload") + encodeURIComponent(menu.value) + "#rule-form";
+          });
+        });
         document.querySelectorAll("[data-preview-width]").forEach(function (button) {
           button.addEventListener("click", function () {
             document.getElementById("preview").style.width = button.getAttribute("data-preview-width");

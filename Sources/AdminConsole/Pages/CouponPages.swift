@@ -40,7 +40,7 @@ struct CouponPages {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <div class="row">
         <div class="field"><label for="rule-key">{{t.template}}</label>
-        <select id="rule-key" name="key">{{#ruleKeys}}<option value="{{key}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/ruleKeys}}</select></div>
+        <select id="rule-key" name="key" data-reload="/coupons?key=">{{#ruleKeys}}<option value="{{key}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/ruleKeys}}</select></div>
         <div class="field"><label for="rule-source">{{t.coupon_kind}}</label>
         <select id="rule-source" name="source">{{#sources}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sources}}</select></div>
         </div>
@@ -67,7 +67,9 @@ struct CouponPages {
     func register(on router: Router<PoshtaRequestContext>) {
         console.get("/coupons", on: router) { call in
             guard let mail = console.submission?.mail, let store = console.store else { return NotificationPages.unavailable(call) }
+            // The form shows the rule of the email it names (the first one when none is asked for).
             let key = call.query["key"].flatMap { mail.templateSet.current.schema($0) != nil ? $0 : nil }
+                ?? mail.templateSet.current.keys.first
             let form = Self.fields(key.flatMap { mail.couponPolicies[$0] })
             return call.page("coupons", title: call.t("coupons_title"), values: try await values(call, store: store, key: key, form: form))
         }
