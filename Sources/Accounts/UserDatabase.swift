@@ -71,11 +71,13 @@ public final class UserDatabase: Sendable {
         }
     }
 
-    /// The user's console role as last read (nil: no such user, or no role).
-    /// No I/O: a signed-in session checks it on every request, so that a
-    /// user removed or demoted in the file loses the console at once.
+    /// The user's console role (nil: no such user, or no role). A signed-in
+    /// session checks it on every request, so that a user removed or
+    /// demoted in the file loses the console at once; the file is looked at
+    /// (one `stat`) at most once a second, and read again only when it changed.
     public func role(of name: String) -> UserRecord.Role? {
-        state.withLock { $0.users[name]?.role }
+        refreshIfDue()
+        return state.withLock { $0.users[name]?.role }
     }
 
     /// Whether this authenticated user may use `sender` (an address without

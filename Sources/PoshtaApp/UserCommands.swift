@@ -50,6 +50,11 @@ public enum UserCommands {
         run(.standard) { console throws(Failure) in try passwd(configurationPath, name, passwordFile, cost, console) }
     }
 
+    /// Gives a user a console role, or takes it away (`role` nil); keeps the password and senders.
+    public static func setRole(configurationPath: String, name: String, role: UserRecord.Role?) -> Int32 {
+        run(.standard) { console throws(Failure) in try setRole(configurationPath, name, role, console) }
+    }
+
     // MARK: - The commands, with their output injected (tests pass their own console)
 
     static func add(
@@ -121,6 +126,21 @@ public enum UserCommands {
             try writeUsers(users, path)
         }
         console.out("changed the password of \"\(name)\" in \(path)")
+    }
+
+    static func setRole(_ configurationPath: String, _ name: String, _ role: UserRecord.Role?, _ console: Console) throws(Failure) {
+        let path = try usersFile(configurationPath)
+        try withLockedFolder(of: path) { () throws(Failure) in
+            var users = try readUsers(path)
+            guard let index = users.firstIndex(where: { $0.name == name }) else {
+                throw Failure(1, "no user \"\(name)\" in \(path)")
+            }
+            users[index].role = role
+            try writeUsers(users, path)
+        }
+        console.out(
+            role.map { "\"\(name)\" may sign in to the console as \($0.rawValue) (\(path))" }
+                ?? "\"\(name)\" may no longer sign in to the console (\(path)); open sessions end at their next page")
     }
 
     // MARK: - Helpers

@@ -435,7 +435,7 @@ struct TLS: ParsableCommand {
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Users who may log in (AUTH) to relay mail, or sign in to the web console.",
-        subcommands: [Add.self, Remove.self, List.self, Passwd.self])
+        subcommands: [Add.self, Remove.self, List.self, Passwd.self, Role.self])
 
     /// Where the password comes from: a file, or the terminal (never the command line).
     struct PasswordOption: ParsableArguments {
@@ -480,6 +480,22 @@ struct User: ParsableCommand {
 
         func run() throws {
             let status = UserCommands.list(configurationPath: options.config)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Role: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a user sign in to the web console as owner or admin, or (none) no longer.")
+        @OptionGroup var options: ConfigOption
+        @Argument var name: String
+        @Argument(help: "owner, admin or none.") var role: String
+
+        func run() throws {
+            guard role == "none" || UserRecord.Role(rawValue: role) != nil else {
+                throw ValidationError("the role is owner, admin or none, not \"\(role)\"")
+            }
+            let status = UserCommands.setRole(configurationPath: options.config, name: name, role: UserRecord.Role(rawValue: role))
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -188,6 +188,18 @@ struct TLSAndUserCommandLineTests {
         #expect(page.output.contains("id=\"notifications-form\"") || page.output.contains("nothing to show here"), "\(page.output.prefix(500))")
         #expect(page.output.contains("maria"))
         #expect(daemon.log.contains("console: maria (owner) signed in from 127.0.0.1"), "\(daemon.log)")
+
+        // The role taken away: her next page is the sign-in page, and she cannot sign in again.
+        let demoted = try await poshta("user", "role", "maria", "none")
+        #expect(demoted.status == 0 && demoted.output.contains("may no longer sign in"), "\(demoted.output)\(demoted.error)")
+        #expect(try await poshta("user", "role", "maria", "root").status != 0)
+        #expect(try await poshta("user", "role", "nobody", "admin").status == 1)
+        try await Task.sleep(for: .milliseconds(1100))  // the daemon looks at the users file at most once a second
+        let after = try await ExternalProcess.run(
+            "curl", ["-s", "-S", "-b", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--max-time", "20", url + "/notifications"])
+        #expect(after.output == "303 \(url)/login", "\(after.output)")
+        #expect(try await poshta("user", "role", "maria", "admin").status == 0)
+        #expect(try await poshta("user", "list").output == "maria\t\tadmin\nshop\n")
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
     }
