@@ -389,7 +389,13 @@ def owner_part(driver):
     check(notice(driver), f"no notice after saving the coupon rule: {alert_text(driver)}")
     rules = driver.find_element(By.ID, "coupon-rules").text
     check("15 %" in rules and "SPRING-" in rules, f"the rules table says {rules!r}")
-    step("the cart reminder's coupon set to 15 % for 7 days (a 150 % coupon refused with the field and the reason)")
+    old = driver.find_element(By.TAG_NAME, "html")
+    Select(driver.find_element(By.ID, "rule-key")).select_by_value("order_paid")
+    wait(driver, lambda d: gone(old) and "key=order_paid" in d.current_url)
+    check(driver.find_element(By.ID, "rule-percent").get_attribute("value") == "10"
+          and driver.find_element(By.ID, "rule-prefix").get_attribute("value") == "PAID-",
+          "choosing order_paid does not show its rule")
+    step("the cart reminder's coupon set to 15 % for 7 days (a 150 % coupon refused with the field and the reason); choosing another email shows its rule")
     open_page(driver, "/automations")
     set_checkbox(driver, "a-abandoned_cart", True)
     set_text(driver, "d-abandoned_cart", "3 часа")
