@@ -65,10 +65,7 @@ extension TemplateRenderer {
         // shows, an edit must show too. Each is given a value of its own (a
         // marker), so that one showing up inside another (a name inside the
         // address) does not hide that it was dropped.
-        let shipped: MustacheLibrary
-        do { shipped = try await Self.library(in: "\(directory)/\(locale)", locale: locale) } catch {
-            throw .init(part: nil, reason: error.description)
-        }
+        guard let shipped = shippedLibrary(for: locale) else { throw .init(part: nil, reason: "there are no \(locale) templates") }
         var marked = data
         var markers: [(path: String, marker: String)] = []
         for (index, path) in schema.required.enumerated() where TemplateSchema.value(at: path, in: data) is String {

@@ -25,6 +25,9 @@ public struct TemplateRenderer: Sendable {
     /// Used when a message asks for a locale there are no templates for.
     public let defaultLocale: String
     private let libraries: [String: MustacheLibrary]
+    /// The shipped templates of the locales the owner edited (before the
+    /// edits): an edit is checked against them.
+    private let shipped: [String: MustacheLibrary]
     /// The libraries compiled for rendering (see `CompiledLibrary`); a
     /// library that cannot be compiled renders through swift-mustache.
     private let compiled: [String: CompiledLibrary]
@@ -64,7 +67,9 @@ public struct TemplateRenderer: Sendable {
             libraries[folder] = try await Self.library(in: "\(directory)/\(folder)", locale: folder)
         }
         // The owner's edits (the console writes them) override the shipped files one by one.
+        var shipped: [String: MustacheLibrary] = [:]
         for locale in Self.folders(in: "\(directory)/\(Self.customFolder)") {
+            shipped[locale] = libraries[locale]
             var library = libraries[locale] ?? MustacheLibrary()
             for (name, template) in try Self.templates(in: "\(directory)/\(Self.customFolder)/\(locale)", locale: locale) {
                 library.register(template, named: name)
@@ -73,6 +78,7 @@ public struct TemplateRenderer: Sendable {
         }
         self.schemas = schemas
         self.libraries = libraries
+        self.shipped = shipped
         compiled = compile ? libraries.compactMapValues(CompiledLibrary.init) : [:]
         formatting = Dictionary(uniqueKeysWithValues: libraries.keys.map { ($0, TemplateFormatting(localeCode: $0)) })
     }
@@ -81,6 +87,9 @@ public struct TemplateRenderer: Sendable {
 
     /// The library of one locale as loaded (shipped files and the owner's edits).
     func library(for locale: String) -> MustacheLibrary? { libraries[locale] }
+
+    /// The library of one locale as shipped, without the owner's edits.
+    func shippedLibrary(for locale: String) -> MustacheLibrary? { shipped[locale] ?? libraries[locale] }
 
     /// The sub-folders of `directory`, sorted; none when it does not exist.
     static func folders(in directory: String) -> [String] {
