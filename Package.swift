@@ -268,7 +268,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AdminConsoleTests", dependencies: ["AdminConsole", "Automations"], swiftSettings: swiftSettings),
+            name: "AdminConsoleTests", dependencies: ["AdminConsole", "Automations", "Accounts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AccountsTests",
             dependencies: ["Accounts", "PoshtaTestSupport", .product(name: "NIOCore", package: "swift-nio")],

@@ -47,10 +47,11 @@ public final class UserDatabase: Sendable {
         await authenticated(name: name, password: password) != nil
     }
 
-    /// The user's console role when the user exists, has a role and the
-    /// password matches; nil otherwise.
-    public func verifyConsole(name: String, password: String) async -> UserRecord.Role? {
-        await authenticated(name: name, password: password)?.role
+    /// The user when it exists, has a console role and the password
+    /// matches; nil otherwise.
+    public func verifyConsole(name: String, password: String) async -> UserRecord? {
+        guard let user = await authenticated(name: name, password: password), user.role != nil else { return nil }
+        return user
     }
 
     /// The user when it exists and the password matches.
@@ -71,13 +72,14 @@ public final class UserDatabase: Sendable {
         }
     }
 
-    /// The user's console role (nil: no such user, or no role). A signed-in
-    /// session checks it on every request, so that a user removed or
-    /// demoted in the file loses the console at once; the file is looked at
-    /// (one `stat`) at most once a second, and read again only when it changed.
-    public func role(of name: String) -> UserRecord.Role? {
+    /// The user as the file says now, when it has a console role (nil: no
+    /// such user, or no role). A signed-in session checks it on every
+    /// request, so that a user removed, demoted or given a new password in
+    /// the file loses the console at once; the file is looked at (one
+    /// `stat`) at most once a second, and read again only when it changed.
+    public func consoleUser(_ name: String) -> UserRecord? {
         refreshIfDue()
-        return state.withLock { $0.users[name]?.role }
+        return state.withLock { $0.users[name].flatMap { $0.role == nil ? nil : $0 } }
     }
 
     /// Whether this authenticated user may use `sender` (an address without

@@ -103,8 +103,11 @@ public struct Console: Sendable {
         guard let id = request.cookies[Self.sessionCookie]?.value, var session = sessions.session(id) else {
             return method == .get ? .redirect(to: "/login") : refusedForm(request, context, locale: nil)
         }
-        // The users file is the authority: a user removed or demoted there loses the console now.
-        guard let current = settings.users.role(of: session.user) else {
+        // The users file is the authority: a user removed, demoted or given a
+        // new password there loses the console now.
+        guard let user = settings.users.consoleUser(session.user), let current = user.role,
+            user.hash.encoded == session.credential
+        else {
             sessions.end(id)
             return .redirect(to: "/login")
         }

@@ -14,6 +14,8 @@ final class ConsoleSessions: Sendable {
     struct Session: Sendable {
         var user: String
         var role: UserRecord.Role
+        /// The user's password hash at sign-in: a new password ends the session.
+        var credential: String
         /// Sent in every form and checked on every POST: a page of another
         /// site cannot read it, so it cannot forge the form.
         var csrfToken: String
@@ -29,11 +31,13 @@ final class ConsoleSessions: Sendable {
     private let table = Mutex<[String: Session]>([:])
 
     /// Starts a session; returns its id, the cookie's value.
-    func start(user: String, role: UserRecord.Role, locale: String) -> String {
+    func start(user: UserRecord, locale: String) -> String? {
+        guard let role = user.role else { return nil }
         let id = Self.randomToken()
         let now = ContinuousClock.now
         let session = Session(
-            user: user, role: role, csrfToken: Self.randomToken(), locale: locale, created: now, lastUsed: now)
+            user: user.name, role: role, credential: user.hash.encoded, csrfToken: Self.randomToken(), locale: locale,
+            created: now, lastUsed: now)
         table.withLock { table in
             if table.count >= Self.capacity, let oldest = table.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 table[oldest.key] = nil

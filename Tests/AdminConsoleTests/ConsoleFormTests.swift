@@ -1,4 +1,5 @@
 import Testing
+import Accounts
 import Automations
 
 @testable import AdminConsole
@@ -38,9 +39,11 @@ struct ConsoleSessionTests {
     }
 
     @Test("a session is found by its id until it ends; its language can change")
-    func lifecycle() {
+    func lifecycle() throws {
         let sessions = ConsoleSessions()
-        let id = sessions.start(user: "maria", role: .owner, locale: "en")
+        let maria = UserRecord(name: "maria", hash: try PasswordHash.make(password: "tea", cost: .fastForTests), role: .owner)
+        let id = try #require(sessions.start(user: maria, locale: "en"))
+        #expect(sessions.start(user: UserRecord(name: "shop", hash: maria.hash), locale: "en") == nil)
         #expect(sessions.session(id)?.user == "maria")
         #expect(sessions.session("not-" + id) == nil)
         sessions.setLocale("mk", for: id)

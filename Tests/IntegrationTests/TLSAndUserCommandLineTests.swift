@@ -189,6 +189,23 @@ struct TLSAndUserCommandLineTests {
         #expect(page.output.contains("maria"))
         #expect(daemon.log.contains("console: maria (owner) signed in from 127.0.0.1"), "\(daemon.log)")
 
+        // A new password ends the session signed in with the old one.
+        let passwordFile2 = try directory.write("Чай-и-мед 8\n", to: "maria2.password")
+        #expect(try await poshta("user", "passwd", "maria", "--password-file", passwordFile2).status == 0)
+        try await Task.sleep(for: .milliseconds(1100))  // the daemon looks at the users file at most once a second
+        let stale = try await ExternalProcess.run(
+            "curl", ["-s", "-S", "-b", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--max-time", "20", url + "/notifications"])
+        #expect(stale.output == "303 \(url)/login", "after passwd: \(stale.output)")
+        let again = try await ExternalProcess.run("curl", ["-s", "-S", "-c", jar, "--max-time", "20", url + "/login"])
+        let token2 = try #require(again.output.firstMatch(of: /name="csrf" value="([A-Za-z0-9_-]+)"/)?.1)
+        let signIn2 = try await ExternalProcess.run(
+            "curl", [
+                "-s", "-S", "-b", jar, "-c", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--max-time", "20",
+                "--data-urlencode", "csrf=\(token2)", "--data-urlencode", "name=maria", "--data-urlencode", "password=Чай-и-мед 8",
+                url + "/login",
+            ])
+        #expect(signIn2.output == "303 \(url)/", "\(signIn2.output)")
+
         // The role taken away: her next page is the sign-in page, and she cannot sign in again.
         let demoted = try await poshta("user", "role", "maria", "none")
         #expect(demoted.status == 0 && demoted.output.contains("may no longer sign in"), "\(demoted.output)\(demoted.error)")

@@ -50,7 +50,8 @@ struct SignInPages {
                 return loginPage(request, name: name, error: strings["throttled"], status: .tooManyRequests)
             }
             guard UserRecord.isValidName(name),
-                let role = await console.settings.users.verifyConsole(name: name, password: form["password"] ?? "")
+                let user = await console.settings.users.verifyConsole(name: name, password: form["password"] ?? ""),
+                let role = user.role
             else {
                 switch console.settings.throttle.recordFailure(address: address) {
                 case .retry(let delay):
@@ -67,7 +68,7 @@ struct SignInPages {
             // otherwise guess another's between their own sign-ins); they
             // expire with the throttle's window.
             let locale = await savedLocale(of: name)
-            let id = console.sessions.start(user: name, role: role, locale: locale)
+            guard let id = console.sessions.start(user: user, locale: locale) else { return .redirect(to: "/login") }
             console.logger.notice("console: \(name) (\(role.rawValue)) signed in from \(address)")
             var response = Response.redirect(to: "/")
             response.headers.append(HTTPField(name: .setCookie, value: console.cookie(Console.sessionCookie, id)))
