@@ -40,9 +40,10 @@ struct PolitenessTests {
             busiest = max(busiest, times[index...].prefix { seconds($0 - start) < 2 }.count)
         }
         #expect(busiest <= 23, "\(busiest) arrivals within 2 s; the limit is 10/s; gaps \(zip(times.dropFirst(), times).map { String(format: "%.3f", seconds($0 - $1)) })")
-        // And the pacing is not far slower than asked.
+        // And the pacing is not far slower than asked: at least a third of
+        // the rate (a full run, with Chromium beside it, has halved it).
         let span = seconds(times.last! - times.first!)
-        #expect(span < Double(times.count) * 0.2, "\(times.count) arrivals took \(span) s at 10/s")
+        #expect(span < Double(times.count) * 0.3, "\(times.count) arrivals took \(span) s at 10/s")
         try await daemon.stop()
         await sink.stop()
     }
