@@ -48,16 +48,11 @@ struct AutomationRoutes {
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                 return AdminResponse.error(.badRequest, "the body is a JSON object: enabled, automations")
             }
-            let owner: AutomationOwnerSettings
             do {
-                owner = try (try await store.automationOwnerSettings() ?? AutomationOwnerSettings()).merging(object)
+                return try AdminResponse.json(SettingsAnswer(try await mail.changeAutomations(object, in: store)))
             } catch let error as ShopEventError {
                 return AdminResponse.error(.badRequest, error.description)
             }
-            try await store.saveAutomationOwnerSettings(owner, now: Date.now.timeIntervalSince1970)
-            let settings = owner.applied(to: mail.configuredAutomations)
-            mail.switches.setAutomations(settings)
-            return try AdminResponse.json(SettingsAnswer(settings))
         }
     }
 

@@ -22,15 +22,11 @@ struct NotificationRoutes {
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                 return AdminResponse.error(.badRequest, "the body is a JSON object: customer, admin, disabled, unfinished_order_reminders")
             }
-            let switches: NotificationSwitches
             do {
-                switches = try mail.switches.current.merging(object, notificationKeys: Set(mail.notificationKeys))
+                return try AdminResponse.json(try await mail.changeNotifications(object, in: store))
             } catch let error as ShopEventError {
                 return AdminResponse.error(.badRequest, error.description)
             }
-            try await store.saveNotificationSwitches(switches, now: Date.now.timeIntervalSince1970)
-            mail.switches.set(switches)
-            return try AdminResponse.json(switches)
         }
     }
 }

@@ -73,11 +73,11 @@ struct AutomationPages {
                 }
                 entries[automation.rawValue] = entry
             }
-            let owner: AutomationOwnerSettings
+            let settings: AutomationSettings
             do {
-                owner = try (try await store.automationOwnerSettings() ?? AutomationOwnerSettings())
-                    .merging(["enabled": call.form.isChecked("marketing"), "automations": entries])
-            } catch {
+                settings = try await mail.changeAutomations(
+                    ["enabled": call.form.isChecked("marketing"), "automations": entries], in: store)
+            } catch let error as ShopEventError {
                 let stats = AutomationStats.everyAutomation(
                     try await store.automationStats(since: Date.now.timeIntervalSince1970 - 30 * 86_400))
                 return call.page(
@@ -85,9 +85,6 @@ struct AutomationPages {
                     values: values(call, mail.switches.automations, stats: stats, coupons: mail.couponPolicies),
                     error: "\(error)", status: .badRequest)
             }
-            try await store.saveAutomationOwnerSettings(owner, now: Date.now.timeIntervalSince1970)
-            let settings = owner.applied(to: mail.configuredAutomations)
-            mail.switches.setAutomations(settings)
             console.logger.notice("console: \(call.session.user) changed the automations: marketing \(settings.enabled ? "on" : "off"), off: \(settings.disabled.map(\.rawValue).sorted().joined(separator: ",").nonEmpty ?? "none")")
             return call.done("/automations", notice: "saved")
         }

@@ -88,10 +88,7 @@ struct CouponPages {
                     "coupons", title: call.t("coupons_title"), values: try await values(call, store: store, key: key, form: form),
                     error: "\(error)", status: .unprocessableContent)
             }
-            var owner = try await store.couponOwnerSettings() ?? CouponOwnerSettings()
-            owner.rules[key] = CouponOwnerSettings.Rule(policy)
-            try await store.saveCouponOwnerSettings(owner, now: Date.now.timeIntervalSince1970)
-            mail.switches.setCoupons(owner.applied(to: mail.configuredCoupons))
+            try await mail.changeCoupon(of: key, to: policy, in: store)
             console.logger.notice(
                 "console: \(call.session.user) set the coupon of \(key): \(policy.map { AutomationPages.describe($0, ConsoleStrings.english) } ?? "none")")
             return call.done("/coupons", notice: "saved")

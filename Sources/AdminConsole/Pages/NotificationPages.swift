@@ -44,23 +44,20 @@ struct NotificationPages {
         }
         console.post("/notifications", on: router) { call in
             guard let mail = console.submission?.mail, let store = console.store else { return Self.unavailable(call) }
-            let keys = mail.notificationKeys
             let enabled = Set(call.form.all("enabled"))
             let change: [String: Any] = [
                 "customer": call.form.isChecked("customer"), "admin": call.form.isChecked("admin"),
                 "unfinished_order_reminders": call.form.isChecked("unfinished_order_reminders"),
-                "disabled": keys.filter { !enabled.contains($0) },
+                "disabled": mail.notificationKeys.filter { !enabled.contains($0) },
             ]
             let switches: NotificationSwitches
             do {
-                switches = try mail.switches.current.merging(change, notificationKeys: Set(keys))
-            } catch {
+                switches = try await mail.changeNotifications(change, in: store)
+            } catch let error as ShopEventError {
                 return call.page(
                     "notifications", title: call.t("notifications_title"), values: values(call, mail.switches.current),
                     error: "\(error)", status: .badRequest)
             }
-            try await store.saveNotificationSwitches(switches, now: Date.now.timeIntervalSince1970)
-            mail.switches.set(switches)
             console.logger.notice("console: \(call.session.user) changed the notification switches: customer \(switches.customer), admin \(switches.admin), off: \(switches.disabled.joined(separator: ",").nonEmpty ?? "none")")
             return call.done("/notifications", notice: "saved")
         }
