@@ -114,7 +114,7 @@ public struct PasswordHash: Sendable, Hashable, CustomStringConvertible, CustomR
 
     /// Compares every byte whatever the first difference, so that the time
     /// taken says nothing about how much of a guess was right.
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }

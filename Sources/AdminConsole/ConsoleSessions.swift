@@ -80,11 +80,6 @@ final class ConsoleSessions: Sendable {
 
     /// Compares two tokens in time independent of where they differ.
     static func sameToken(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
+        PasswordHash.constantTimeEquals(Array(a.utf8), Array(b.utf8))
     }
 }
